@@ -1,0 +1,113 @@
+# pmcheck — build, test and install.
+#
+#   make            build build/pmcheck
+#   make run        install dependencies if missing, build, judge the login example
+#   make check      install dependencies if missing, build, run every test
+#   make asan       the same tests under AddressSanitizer + UBSan
+#                   (also: make check SANITIZE=1)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make WERROR=1   warnings are errors
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+
+CFLAGS   ?= -O2 -g
+WARNINGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wwrite-strings -Wformat=2 -Wvla
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+
+ifeq ($(SANITIZE),1)
+BUILD    ?= build/sanitize
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+else
+BUILD    ?= build
+SANFLAGS :=
+endif
+
+# Expanded when used, so that `make check` sees libraries `deps` just installed.
+YAML_CFLAGS   = $(shell $(PKG_CONFIG) --cflags yaml-0.1)
+YAML_LIBS     = $(shell $(PKG_CONFIG) --libs yaml-0.1)
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
+CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka)
+
+PM_CPPFLAGS = -Iinclude -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+PM_CFLAGS   = $(WARNINGS) $(SANFLAGS) $(CFLAGS) $(YAML_CFLAGS)
+PM_LDFLAGS  = $(SANFLAGS) $(LDFLAGS)
+
+SRCS     := $(wildcard src/*.c)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+TEST_SRCS := $(wildcard tests/test_*.c)
+TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+.PHONY: all deps run check test asan clean install uninstall
+
+all: $(BUILD)/pmcheck
+
+# Installs libyaml, cmocka and pkg-config when they are missing.
+deps:
+	@if $(PKG_CONFIG) --exists yaml-0.1 cmocka 2>/dev/null; then :; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+		SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		echo "installing libyaml-dev libcmocka-dev pkg-config"; \
+		$$SUDO apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libyaml-dev libcmocka-dev pkg-config >/dev/null; \
+	else \
+		echo "pmcheck: missing libraries; install libyaml-dev libcmocka-dev pkg-config" \
+		     "(or your system's libyaml, cmocka and pkg-config packages)" >&2; \
+		exit 1; \
+	fi
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(PM_CPPFLAGS) $(PM_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libpmcheck.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/pmcheck: $(BUILD)/obj/main.o $(BUILD)/libpmcheck.a
+	$(CC) $(PM_LDFLAGS) -o $@ $^ $(YAML_LIBS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libpmcheck.a
+	@mkdir -p $(@D)
+	$(CC) $(PM_CPPFLAGS) $(PM_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -o $@ $< \
+		$(BUILD)/libpmcheck.a $(PM_LDFLAGS) $(CMOCKA_LIBS) $(YAML_LIBS) $(LDLIBS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/pmcheck --fail-on never examples/login-hotfix.yaml
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+# Every unit test program, then the golden CLI tests; fails on any failure.
+test: $(BUILD)/pmcheck $(TESTS)
+	@fail=0; for t in $(TESTS); do \
+		echo "== $$t"; $$t || fail=1; \
+	done; \
+	echo "== golden CLI tests"; \
+	PMCHECK=$(BUILD)/pmcheck sh tests/golden.sh || fail=1; \
+	exit $$fail
+
+asan:
+	@$(MAKE) --no-print-directory check SANITIZE=1
+
+install: $(BUILD)/pmcheck
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/pmcheck $(DESTDIR)$(BINDIR)/pmcheck
+	install -m 644 docs/pmcheck.1 $(DESTDIR)$(MANDIR)/man1/pmcheck.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pmcheck $(DESTDIR)$(MANDIR)/man1/pmcheck.1
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(BUILD)/obj/main.d $(TESTS:=.d)

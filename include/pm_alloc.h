@@ -1,0 +1,40 @@
+/*
+ * Memory for pmcheck: one xmalloc family that never returns NULL (it reports
+ * and aborts on exhaustion, so callers stay free of out-of-memory branches),
+ * and a bump arena that holds everything one input needs, freed in one go.
+ */
+#ifndef PM_ALLOC_H
+#define PM_ALLOC_H
+
+#include <stddef.h>
+
+/* Like malloc/calloc/realloc/strdup, but print "pmcheck: out of memory" to
+ * stderr and abort() instead of returning NULL. */
+void *pm_xmalloc(size_t size);
+void *pm_xcalloc(size_t count, size_t size);
+void *pm_xrealloc(void *ptr, size_t size);
+char *pm_xstrdup(const char *s);
+
+/*
+ * Arena: allocations are never freed one by one; pm_arena_reset() drops them
+ * all but keeps the first chunk for reuse by the next input, and
+ * pm_arena_free() gives every chunk back.  Memory is aligned for any scalar.
+ */
+struct pm_arena_chunk;
+struct pm_arena {
+	struct pm_arena_chunk *head;   /* newest chunk first */
+};
+
+void pm_arena_init(struct pm_arena *arena);
+/* Returns SIZE bytes (zeroed) that live until reset or free. */
+void *pm_arena_alloc(struct pm_arena *arena, size_t size);
+/* Copies S[0..LEN) into the arena and NUL-terminates it. */
+char *pm_arena_strndup(struct pm_arena *arena, const char *s, size_t len);
+char *pm_arena_strdup(struct pm_arena *arena, const char *s);
+/* Formats into the arena, like asprintf. */
+char *pm_arena_printf(struct pm_arena *arena, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pm_arena_reset(struct pm_arena *arena);
+void pm_arena_free(struct pm_arena *arena);
+
+#endif

@@ -1,0 +1,166 @@
+/*
+ * The xmalloc family and the per-input arena.  Out of memory is not an error
+ * pmcheck can recover from usefully, so it is reported once and aborts.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pm_alloc.h"
+
+static void
+pm_alloc_die(void)
+{
+	fputs("pmcheck: out of memory\n", stderr);
+	abort();
+}
+
+void *
+pm_xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+	if (p == NULL)
+		pm_alloc_die();
+	return p;
+}
+
+void *
+pm_xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (p == NULL)
+		pm_alloc_die();
+	return p;
+}
+
+void *
+pm_xrealloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size ? size : 1);
+	if (p == NULL)
+		pm_alloc_die();
+	return p;
+}
+
+char *
+pm_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(pm_xmalloc(n), s, n);
+}
+
+/* A chunk header followed by its bytes.  Chunks grow geometrically so an
+ * input of any size needs few of them; the first is kept across resets. */
+struct pm_arena_chunk {
+	struct pm_arena_chunk *next;
+	size_t size;
+	size_t used;
+	max_align_t data[];
+};
+
+#define PM_ARENA_FIRST (16u * 1024u)
+#define PM_ALIGN (sizeof(max_align_t))
+
+void
+pm_arena_init(struct pm_arena *arena)
+{
+	arena->head = NULL;
+}
+
+static struct pm_arena_chunk *
+pm_arena_grow(struct pm_arena *arena, size_t need)
+{
+	size_t size = arena->head ? arena->head->size * 2 : PM_ARENA_FIRST;
+	while (size < need)
+		size *= 2;
+	struct pm_arena_chunk *c = pm_xmalloc(sizeof(*c) + size);
+	c->next = arena->head;
+	c->size = size;
+	c->used = 0;
+	arena->head = c;
+	return c;
+}
+
+void *
+pm_arena_alloc(struct pm_arena *arena, size_t size)
+{
+	size_t rounded = (size + PM_ALIGN - 1) / PM_ALIGN * PM_ALIGN;
+	if (rounded < size)
+		pm_alloc_die();
+	struct pm_arena_chunk *c = arena->head;
+	if (c == NULL || c->size - c->used < rounded)
+		c = pm_arena_grow(arena, rounded);
+	void *p = (char *)c->data + c->used;
+	c->used += rounded;
+	memset(p, 0, size);
+	return p;
+}
+
+char *
+pm_arena_strndup(struct pm_arena *arena, const char *s, size_t len)
+{
+	char *p = pm_arena_alloc(arena, len + 1);
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *
+pm_arena_strdup(struct pm_arena *arena, const char *s)
+{
+	return pm_arena_strndup(arena, s, strlen(s));
+}
+
+char *
+pm_arena_printf(struct pm_arena *arena, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	char *p = pm_arena_alloc(arena, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+pm_arena_reset(struct pm_arena *arena)
+{
+	struct pm_arena_chunk *c = arena->head;
+	if (c == NULL)
+		return;
+	/* Keep the oldest chunk only if it is the small first one; a big input
+	 * should not pin a big chunk for the rest of a batch. Keep the newest
+	 * (largest) chunk otherwise: it is what the next similar input needs. */
+	struct pm_arena_chunk *keep = c;
+	c = c->next;
+	while (c != NULL) {
+		struct pm_arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	keep->next = NULL;
+	keep->used = 0;
+	arena->head = keep;
+}
+
+void
+pm_arena_free(struct pm_arena *arena)
+{
+	if (arena == NULL)
+		return;
+	struct pm_arena_chunk *c = arena->head;
+	while (c != NULL) {
+		struct pm_arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	arena->head = NULL;
+}

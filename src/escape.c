@@ -1,0 +1,391 @@
+/*
+ * Escaping of input-derived text.  Every output format ends up on a terminal,
+ * in a log or in a rendered document sooner or later, so every escaper here
+ * starts from the same rule: a character that a terminal would act on (C0/C1
+ * controls, DEL, bidi controls, line separators) or a byte that is not UTF-8
+ * is shown as a visible escape instead.  On top of that, the Markdown escapers
+ * neutralise Markdown and HTML syntax, and the JSON escaper produces a string
+ * literal that is always valid UTF-8.
+ *
+ * The input is walked one character at a time with pm_utf8_decode(); a byte
+ * that does not start a valid sequence counts as one character on its own, so
+ * a stray byte never swallows the valid text that follows it.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "pm_buf.h"
+#include "pm_escape.h"
+
+/*
+ * Code points a terminal might act on, or that reorder or split what the
+ * reader sees.  C0 (tab and newline included: callers decide about those
+ * first), DEL and C1; the Arabic letter mark, LRM and RLM; the line and
+ * paragraph separators together with the embeddings and overrides that follow
+ * them (U+2028..U+202E); the isolates.
+ */
+static const struct {
+	uint32_t lo, hi;
+} pm_escape_unsafe[] = {
+	{ .lo = 0x0000, .hi = 0x001f },
+	{ .lo = 0x007f, .hi = 0x009f },
+	{ .lo = 0x061c, .hi = 0x061c },
+	{ .lo = 0x200e, .hi = 0x200f },
+	{ .lo = 0x2028, .hi = 0x202e },
+	{ .lo = 0x2066, .hi = 0x2069 },
+};
+
+#define PM_NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char pm_escape_hex[] = "0123456789abcdef";
+
+/* One step through the input: a code point, or a lone byte that is not
+ * UTF-8 (INVALID set, BYTE holds it).  LEN is how many bytes it covers. */
+struct pm_escape_char {
+	uint32_t cp;
+	size_t len;
+	bool invalid;
+	unsigned char byte;
+};
+
+size_t
+pm_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	if (s == NULL || len == 0)
+		return 0;
+	unsigned char c = s[0];
+	if (c < 0x80) {
+		if (cp)
+			*cp = c;
+		return 1;
+	}
+
+	size_t n;
+	uint32_t v, min;
+	/* 0xc0 and 0xc1 could only start overlong forms; 0xf5.. would exceed
+	 * U+10FFFF; 0x80..0xbf are continuation bytes. */
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		v = c & 0x1fu;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		v = c & 0x0fu;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		v = c & 0x07u;
+		min = 0x10000;
+	} else
+		return 0;
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0u) != 0x80u)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3fu);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	if (cp)
+		*cp = v;
+	return n;
+}
+
+static struct pm_escape_char
+pm_escape_next(const char *s, size_t len, size_t i)
+{
+	struct pm_escape_char ch = { 0 };
+	const unsigned char *p = (const unsigned char *)s + i;
+
+	ch.len = pm_utf8_decode(p, len - i, &ch.cp);
+	if (ch.len == 0) {
+		ch.len = 1;
+		ch.invalid = true;
+		ch.byte = p[0];
+	}
+	return ch;
+}
+
+static bool
+pm_escape_is_unsafe(uint32_t cp)
+{
+	for (size_t i = 0; i < PM_NELEM(pm_escape_unsafe); i++)
+		if (cp >= pm_escape_unsafe[i].lo && cp <= pm_escape_unsafe[i].hi)
+			return true;
+	return false;
+}
+
+/* "\xNN" for a byte. */
+static void
+pm_escape_byte(struct pm_buf *out, unsigned char b)
+{
+	char e[4] = { '\\', 'x', pm_escape_hex[b >> 4], pm_escape_hex[b & 0xf] };
+	pm_buf_put(out, e, sizeof(e));
+}
+
+/* "\uNNNN" for a BMP code point: every unsafe one is in the BMP. */
+static void
+pm_escape_u16(struct pm_buf *out, uint32_t cp)
+{
+	char e[6] = {
+		'\\', 'u',
+		pm_escape_hex[(cp >> 12) & 0xf], pm_escape_hex[(cp >> 8) & 0xf],
+		pm_escape_hex[(cp >> 4) & 0xf], pm_escape_hex[cp & 0xf],
+	};
+	pm_buf_put(out, e, sizeof(e));
+}
+
+/* The visible form of an unsafe character or a byte that is not UTF-8:
+ * "\n" and "\r" for the line breaks people know, "\xNN" below 0x80 and for
+ * stray bytes, "\uNNNN" for unsafe code points above. */
+static void
+pm_escape_visible(struct pm_buf *out, const struct pm_escape_char *ch)
+{
+	if (ch->invalid)
+		pm_escape_byte(out, ch->byte);
+	else if (ch->cp == '\n')
+		pm_buf_put(out, "\\n", 2);
+	else if (ch->cp == '\r')
+		pm_buf_put(out, "\\r", 2);
+	else if (ch->cp < 0x80)
+		pm_escape_byte(out, (unsigned char)ch->cp);
+	else
+		pm_escape_u16(out, ch->cp);
+}
+
+void
+pm_escape_term(struct pm_buf *out, const char *s, size_t len, bool newlines)
+{
+	if (s == NULL) {
+		s = "";
+		len = 0;
+	}
+	size_t run = 0;     /* start of the pending stretch of safe bytes */
+	size_t i = 0;
+	while (i < len) {
+		struct pm_escape_char ch = pm_escape_next(s, len, i);
+		bool keep = !ch.invalid && (!pm_escape_is_unsafe(ch.cp) ||
+		    ch.cp == '\t' || (ch.cp == '\n' && newlines));
+		if (!keep) {
+			pm_buf_put(out, s + run, i - run);
+			pm_escape_visible(out, &ch);
+			run = i + ch.len;
+		}
+		i += ch.len;
+	}
+	pm_buf_put(out, s + run, len - run);
+}
+
+/* Characters that can open Markdown or HTML structure anywhere in a line. */
+static bool
+pm_escape_md_special(uint32_t cp)
+{
+	return cp < 0x80 && cp != 0 && strchr("\\`*_[]<>|#!~{}", (int)cp) != NULL;
+}
+
+static bool
+pm_escape_is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+static bool
+pm_escape_is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * One Markdown line (or, inline, the whole text with newlines already folded
+ * into blanks by the caller): S[0..LEN) without line breaks.  Leading and
+ * trailing blanks are dropped: leading ones would make an indented code block
+ * (or, after a list marker, a nested one), trailing ones a hard line break.
+ * Inner runs of blanks are kept as written.
+ */
+static void
+pm_escape_md_line(struct pm_buf *out, const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && pm_escape_is_blank(s[i]))
+		i++;
+	while (len > i && pm_escape_is_blank(s[len - 1]))
+		len--;
+	if (i == len)
+		return;
+
+	/* Markers that only count at the start of a line: bullets "+" "-",
+	 * setext underlines "=" "-", ordered list items "1." "1)". */
+	if (s[i] == '+' || s[i] == '-' || s[i] == '=') {
+		pm_buf_putc(out, '\\');
+	} else if (s[i] >= '0' && s[i] <= '9') {
+		size_t j = i;
+		while (j < len && s[j] >= '0' && s[j] <= '9')
+			j++;
+		if (j < len && (s[j] == '.' || s[j] == ')')) {
+			pm_buf_put(out, s + i, j - i);
+			pm_buf_putc(out, '\\');
+			pm_buf_putc(out, s[j]);
+			i = j + 1;
+		}
+	}
+
+	size_t run = i;
+	while (i < len) {
+		struct pm_escape_char ch = pm_escape_next(s, len, i);
+		size_t next = i + ch.len;
+		if (ch.invalid || (pm_escape_is_unsafe(ch.cp) && ch.cp != '\t')) {
+			pm_buf_put(out, s + run, i - run);
+			pm_escape_visible(out, &ch);
+			run = next;
+		} else if (ch.cp == '&') {
+			pm_buf_put(out, s + run, i - run);
+			pm_buf_put(out, "&amp;", 5);
+			run = next;
+		} else if (pm_escape_md_special(ch.cp)) {
+			pm_buf_put(out, s + run, i - run);
+			pm_buf_putc(out, '\\');
+			run = i;        /* the character itself follows */
+		} else if (ch.cp == '@' && next < len && pm_escape_is_alnum(s[next])) {
+			/* A zero-width space keeps "@here" readable but stops
+			 * GitHub, Slack and chat bridges from seeing a mention. */
+			pm_buf_put(out, s + run, next - run);
+			pm_buf_put(out, "\xe2\x80\x8b", 3);
+			run = next;
+		}
+		i = next;
+	}
+	pm_buf_put(out, s + run, len - run);
+}
+
+/* Length of the line break at S[I]: "\n", "\r\n", or 0 when there is none.
+ * A lone "\r" is not a break: it is shown escaped. */
+static size_t
+pm_escape_newline(const char *s, size_t len, size_t i)
+{
+	if (s[i] == '\n')
+		return 1;
+	if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
+		return 2;
+	return 0;
+}
+
+void
+pm_escape_md_inline(struct pm_buf *out, const char *s, size_t len)
+{
+	if (s == NULL) {
+		s = "";
+		len = 0;
+	}
+	/* Fold the text into one line first, then escape it as a line.  A line
+	 * break and the blanks on either side of it become one space. */
+	struct pm_buf line = PM_BUF_INIT;
+	size_t i = 0;
+	while (i < len) {
+		size_t nl = pm_escape_newline(s, len, i);
+		if (nl == 0) {
+			pm_buf_putc(&line, s[i++]);
+			continue;
+		}
+		while (line.len > 0 && pm_escape_is_blank(line.data[line.len - 1]))
+			line.len--;
+		pm_buf_putc(&line, ' ');
+		for (i += nl; i < len; ) {
+			if (pm_escape_is_blank(s[i]))
+				i++;
+			else if ((nl = pm_escape_newline(s, len, i)) > 0)
+				i += nl;
+			else
+				break;
+		}
+	}
+	if (line.len > 0)
+		pm_escape_md_line(out, line.data, line.len);
+	pm_buf_free(&line);
+}
+
+void
+pm_escape_md_block(struct pm_buf *out, const char *s, size_t len)
+{
+	if (s == NULL) {
+		s = "";
+		len = 0;
+	}
+	/*
+	 * Empty lines are held back and written only before the next line with
+	 * text, at most one in a row: so the text neither starts nor ends with
+	 * a line break, and a run of empty lines is one paragraph break, which
+	 * is all Markdown makes of it anyway.
+	 */
+	size_t breaks = 0;
+	bool any = false;
+	size_t i = 0;
+	while (i < len) {
+		size_t end = i, nl = 0;
+		while (end < len && (nl = pm_escape_newline(s, len, end)) == 0)
+			end++;
+		size_t mark = out->len;
+		if (any)
+			pm_buf_put(out, "\n\n", breaks > 1 ? 2 : 1);
+		size_t text = out->len;
+		pm_escape_md_line(out, s + i, end - i);
+		if (out->len == text) {
+			/* Blank line: take back the breaks written for it. */
+			out->len = mark;
+			if (out->data)
+				out->data[mark] = '\0';
+			breaks++;
+		} else {
+			any = true;
+			breaks = 1;
+		}
+		i = end + nl;
+	}
+}
+
+void
+pm_escape_json(struct pm_buf *out, const char *s, size_t len)
+{
+	if (s == NULL) {
+		s = "";
+		len = 0;
+	}
+	pm_buf_putc(out, '"');
+	size_t run = 0;
+	size_t i = 0;
+	while (i < len) {
+		struct pm_escape_char ch = pm_escape_next(s, len, i);
+		const char *rep = NULL;
+		if (ch.invalid)
+			rep = "\xef\xbf\xbd";   /* U+FFFD keeps the output UTF-8 */
+		else if (ch.cp == '"')
+			rep = "\\\"";
+		else if (ch.cp == '\\')
+			rep = "\\\\";
+		else if (ch.cp == '\b')
+			rep = "\\b";
+		else if (ch.cp == '\f')
+			rep = "\\f";
+		else if (ch.cp == '\n')
+			rep = "\\n";
+		else if (ch.cp == '\r')
+			rep = "\\r";
+		else if (ch.cp == '\t')
+			rep = "\\t";
+		if (rep != NULL) {
+			pm_buf_put(out, s + run, i - run);
+			pm_buf_puts(out, rep);
+			run = i + ch.len;
+		} else if (pm_escape_is_unsafe(ch.cp)) {
+			pm_buf_put(out, s + run, i - run);
+			pm_escape_u16(out, ch.cp);
+			run = i + ch.len;
+		}
+		i += ch.len;
+	}
+	pm_buf_put(out, s + run, len - run);
+	pm_buf_putc(out, '"');
+}

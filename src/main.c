@@ -1,0 +1,493 @@
+/*
+ * pmcheck's command line: options, the loop over inputs, error messages,
+ * exit codes.  Everything else happens in the modules, in one direction:
+ * read (io.c) -> parse (parse.c) -> judge (rules.c, notes.c) -> render
+ * (render*.c) -> write (here).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pm_escape.h"
+#include "pm_io.h"
+#include "pm_parse.h"
+#include "pm_render.h"
+#include "pm_report.h"
+#include "pm_version.h"
+
+/* Exit codes of SPEC §3; when several apply the highest wins. */
+enum pm_exit {
+	PM_EXIT_OK = 0,
+	PM_EXIT_GATE = 1,      /* a post-mortem is needed and not linked or waived */
+	PM_EXIT_USAGE = 2,     /* nothing was judged */
+	PM_EXIT_INVALID = 3,   /* an input could not be read or is invalid */
+	PM_EXIT_OUTPUT = 4     /* the output could not be written */
+};
+
+enum pm_color { PM_COLOR_AUTO, PM_COLOR_ALWAYS, PM_COLOR_NEVER };
+
+struct pm_cli {
+	enum pm_format format;
+	bool quiet;
+	enum pm_verdict fail_on;
+	enum pm_color color;
+	const char *stdin_name;
+	size_t max_bytes;
+	int64_t today;
+};
+
+/* State of one run: reused buffers and the exit status so far. */
+struct pm_run {
+	const struct pm_cli *cli;
+	struct pm_render_opts ropts;
+	struct pm_buf src;          /* the input being judged */
+	struct pm_buf out;          /* rendered output not yet written */
+	struct pm_buf msg;          /* stderr text */
+	struct pm_hotfix hf;
+	size_t judged;              /* inputs rendered so far */
+	int status;
+	bool output_failed;
+};
+
+static const char pm_usage_text[] =
+	"Usage: pmcheck [OPTIONS] [FILE | DIR | -]...\n"
+	"\n"
+	"Decide whether a hotfix deserves a post-mortem, explain why, and draft it.\n"
+	"\n"
+	"Each FILE is judged on its own; a DIR means every *.yaml and *.yml below\n"
+	"it, in sorted order; - (or no argument, when standard input is not a\n"
+	"terminal) reads standard input.\n"
+	"\n"
+	"Options:\n"
+	"  -f, --format FMT           output format: markdown (default), text, json\n"
+	"  -q, --quiet                one line per input: FILE: VERDICT (fired triggers)\n"
+	"      --fail-on LEVEL        never, recommended or required (default): exit 1\n"
+	"                             when an input needs a post-mortem at or above\n"
+	"                             LEVEL and has no postmortem.link or .waived\n"
+	"      --color WHEN           auto (default), always or never\n"
+	"      --stdin-filename NAME  name shown for standard input\n"
+	"      --max-bytes N          largest input accepted, in bytes; K and M\n"
+	"                             suffixes allowed (default 1M, at most 64M)\n"
+	"  -h, --help                 show this help and exit\n"
+	"  -V, --version              show the version and exit\n"
+	"\n"
+	"Exit status:\n"
+	"  0  every input judged; none needs a post-mortem at --fail-on without a\n"
+	"     link or waiver\n"
+	"  1  at least one input needs a post-mortem and has no link or waiver\n"
+	"  2  usage error; nothing was judged\n"
+	"  3  at least one input could not be read or is invalid\n"
+	"  4  the output could not be written\n"
+	"\n"
+	"Environment:\n"
+	"  NO_COLOR       when set and not empty, --color auto means never\n"
+	"  PMCHECK_TODAY  YYYY-MM-DD: the date review notes treat as today\n";
+
+enum {
+	PM_OPT_FAIL_ON = 256,
+	PM_OPT_COLOR,
+	PM_OPT_STDIN_FILENAME,
+	PM_OPT_MAX_BYTES,
+};
+
+static const struct option pm_options[] = {
+	{ .name = "format", .has_arg = required_argument, .val = 'f' },
+	{ .name = "quiet", .has_arg = no_argument, .val = 'q' },
+	{ .name = "fail-on", .has_arg = required_argument, .val = PM_OPT_FAIL_ON },
+	{ .name = "color", .has_arg = required_argument, .val = PM_OPT_COLOR },
+	{ .name = "stdin-filename", .has_arg = required_argument,
+	  .val = PM_OPT_STDIN_FILENAME },
+	{ .name = "max-bytes", .has_arg = required_argument, .val = PM_OPT_MAX_BYTES },
+	{ .name = "help", .has_arg = no_argument, .val = 'h' },
+	{ .name = "version", .has_arg = no_argument, .val = 'V' },
+	{ 0 },
+};
+
+static const struct {
+	const char *name;
+	enum pm_verdict level;
+} pm_fail_on_names[] = {
+	{ "never", PM_VERDICT_NONE },
+	{ "recommended", PM_VERDICT_RECOMMENDED },
+	{ "required", PM_VERDICT_REQUIRED },
+};
+
+static const struct {
+	const char *name;
+	enum pm_color color;
+} pm_color_names[] = {
+	{ "auto", PM_COLOR_AUTO },
+	{ "always", PM_COLOR_ALWAYS },
+	{ "never", PM_COLOR_NEVER },
+};
+
+/* Prints "pmcheck: MESSAGE" and the hint, and exits 2. */
+static _Noreturn void
+pm_usage_error(const char *fmt, const char *arg)
+{
+	struct pm_buf b = PM_BUF_INIT;
+	pm_buf_puts(&b, "pmcheck: ");
+	const char *pct = strstr(fmt, "%s");
+	if (pct && arg) {
+		pm_buf_put(&b, fmt, (size_t)(pct - fmt));
+		pm_escape_term(&b, arg, strlen(arg), false);
+		pm_buf_puts(&b, pct + 2);
+	} else {
+		pm_buf_puts(&b, fmt);
+	}
+	pm_buf_puts(&b, "\nTry 'pmcheck --help'.\n");
+	fputs(b.data, stderr);
+	pm_buf_free(&b);
+	exit(PM_EXIT_USAGE);
+}
+
+/* "1048576", "512K", "64M" (binary multiples). */
+static bool
+pm_parse_size(const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || errno || s[0] == '-')
+		return false;
+	unsigned long long mult = 1;
+	if (*end == 'K' || *end == 'k')
+		mult = 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		mult = 1024 * 1024, end++;
+	if (mult > 1 && (*end == 'i' || *end == 'I'))
+		end++;
+	if (mult > 1 && (*end == 'B' || *end == 'b'))
+		end++;
+	if (*end != '\0' || v > PM_LIMIT_MAX_BYTES / mult)
+		return false;
+	*out = (size_t)(v * mult);
+	return true;
+}
+
+static bool
+pm_parse_day(const char *s, int64_t *day)
+{
+	unsigned y, m, d;
+	char tail;
+	if (strlen(s) != 10 || sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 ||
+	    m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	*day = pm_days_from_civil(y, m, d);
+	return true;
+}
+
+static void
+pm_parse_args(int argc, char **argv, struct pm_cli *cli, struct pm_strlist *args)
+{
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":f:qhV", pm_options, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			cli->format = pm_format_find(optarg);
+			if (cli->format == PM_FORMAT_NONE) {
+				char msg[256];
+				snprintf(msg, sizeof(msg), "unknown format '%%s'; expected one of %s",
+				         pm_format_names());
+				pm_usage_error(msg, optarg);
+			}
+			break;
+		case 'q':
+			cli->quiet = true;
+			break;
+		case PM_OPT_FAIL_ON: {
+			size_t i, n = sizeof(pm_fail_on_names) / sizeof(pm_fail_on_names[0]);
+			for (i = 0; i < n && strcmp(optarg, pm_fail_on_names[i].name); i++)
+				;
+			if (i == n)
+				pm_usage_error("unknown --fail-on level '%s'; expected never, "
+				               "recommended or required", optarg);
+			cli->fail_on = pm_fail_on_names[i].level;
+			break;
+		}
+		case PM_OPT_COLOR: {
+			size_t i, n = sizeof(pm_color_names) / sizeof(pm_color_names[0]);
+			for (i = 0; i < n && strcmp(optarg, pm_color_names[i].name); i++)
+				;
+			if (i == n)
+				pm_usage_error("unknown --color value '%s'; expected auto, "
+				               "always or never", optarg);
+			cli->color = pm_color_names[i].color;
+			break;
+		}
+		case PM_OPT_STDIN_FILENAME:
+			cli->stdin_name = optarg;
+			break;
+		case PM_OPT_MAX_BYTES:
+			if (!pm_parse_size(optarg, &cli->max_bytes) || cli->max_bytes == 0)
+				pm_usage_error("--max-bytes '%s' is not a size from 1 to 64M",
+				               optarg);
+			break;
+		case 'h':
+			fputs(pm_usage_text, stdout);
+			exit(fflush(stdout) == 0 && !ferror(stdout) ? PM_EXIT_OK : PM_EXIT_OUTPUT);
+		case 'V':
+			printf("pmcheck %s\n", PM_VERSION);
+			exit(fflush(stdout) == 0 && !ferror(stdout) ? PM_EXIT_OK : PM_EXIT_OUTPUT);
+		case ':':
+			pm_usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt && optopt < 256) {
+				char opt[3] = { '-', (char)optopt, '\0' };
+				pm_usage_error("unknown option '%s'", opt);
+			}
+			pm_usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		pm_strlist_push(args, argv[i]);
+}
+
+/* ---- errors ------------------------------------------------------------- */
+
+/* Appends the source line of ERR with a caret under its column:
+ *     12 | severty: sev2
+ *        | ^
+ * Long lines are cut to a window around the column. */
+static void
+pm_snippet(struct pm_buf *b, const struct pm_hotfix *hf, const struct pm_error *err)
+{
+	if (err->line == 0 || err->line > hf->nlines)
+		return;
+	size_t start = hf->lines[err->line - 1];
+	size_t end = err->line < hf->nlines ? hf->lines[err->line] : hf->src_len;
+	while (end > start && (hf->src[end - 1] == '\n' || hf->src[end - 1] == '\r'))
+		end--;
+	/* Walk to the column, counting characters as the column does. */
+	size_t at = start;
+	for (uint32_t col = 1; col < err->column && at < end; col++) {
+		at++;
+		while (at < end && ((unsigned char)hf->src[at] & 0xC0) == 0x80)
+			at++;
+	}
+	size_t from = start, to = end;
+	const size_t window = 60;
+	if (at - start > window) {
+		from = at - window;
+		while (from < at && ((unsigned char)hf->src[from] & 0xC0) == 0x80)
+			from++;
+	}
+	if (to - at > window) {
+		to = at + window;
+		while (to > at && ((unsigned char)hf->src[to] & 0xC0) == 0x80)
+			to--;
+	}
+	char num[16];
+	int w = snprintf(num, sizeof(num), "%u", err->line);
+	pm_buf_printf(b, " %s | %s", num, from > start ? "..." : "");
+	struct pm_buf pre = PM_BUF_INIT;
+	pm_escape_term(&pre, hf->src + from, at - from, false);
+	pm_buf_put(b, pre.data ? pre.data : "", pre.len);
+	pm_escape_term(b, hf->src + at, to - at, false);
+	pm_buf_printf(b, "%s\n %*s | %s", to < end ? "..." : "", w, "",
+	              from > start ? "   " : "");
+	/* The caret goes under the column: one space per character of the
+	 * escaped prefix, tabs kept so they line up the same way. */
+	for (size_t i = 0; i < pre.len; i++) {
+		unsigned char ch = (unsigned char)pre.data[i];
+		if (ch == '\t')
+			pm_buf_putc(b, '\t');
+		else if ((ch & 0xC0) != 0x80)
+			pm_buf_putc(b, ' ');
+	}
+	pm_buf_puts(b, "^\n");
+	pm_buf_free(&pre);
+}
+
+static void
+pm_print_error(struct pm_run *run, const char *name, const struct pm_error *err,
+               const struct pm_hotfix *hf)
+{
+	struct pm_buf *b = &run->msg;
+	pm_buf_clear(b);
+	pm_escape_term(b, name, strlen(name), false);
+	if (err->line)
+		pm_buf_printf(b, ":%u:%u", err->line, err->column);
+	pm_buf_puts(b, ": error: ");
+	if (err->path[0]) {
+		pm_escape_term(b, err->path, strlen(err->path), false);
+		pm_buf_puts(b, ": ");
+	}
+	pm_escape_term(b, err->message, strlen(err->message), false);
+	pm_buf_putc(b, '\n');
+	if (hf && !run->cli->quiet)
+		pm_snippet(b, hf, err);
+	fputs(b->data, stderr);
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static void
+pm_status(struct pm_run *run, int status)
+{
+	if (status > run->status)
+		run->status = status;
+}
+
+/* Moves rendered output to stdout.  A closed pipe ends the run quietly;
+ * any other failure is reported once. */
+static void
+pm_flush_out(struct pm_run *run)
+{
+	if (run->output_failed || run->out.len == 0)
+		return;
+	size_t n = fwrite(run->out.data, 1, run->out.len, stdout);
+	pm_buf_clear(&run->out);
+	if (n == 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "pmcheck: cannot write output: %s\n", strerror(errno));
+		run->output_failed = true;
+		pm_status(run, PM_EXIT_OUTPUT);
+	}
+}
+
+static void
+pm_separate(struct pm_run *run)
+{
+	/* Markdown and text documents of several inputs are set apart by a
+	 * blank line; JSON Lines and -q lines need nothing. */
+	if (run->judged++ > 0 && !run->cli->quiet &&
+	    run->cli->format != PM_FORMAT_JSON)
+		pm_buf_putc(&run->out, '\n');
+}
+
+static void
+pm_judge(struct pm_run *run, const char *path, const char *name)
+{
+	struct pm_error err;
+	pm_error_clear(&err);
+	run->ropts.file = name;
+
+	const struct pm_hotfix *src_hf = NULL;
+	if (pm_io_read(path, run->cli->max_bytes, &run->src, &err) == 0) {
+		src_hf = &run->hf;
+		if (pm_parse(&run->hf, run->src.data ? run->src.data : "", run->src.len,
+		             &err) == 0) {
+			struct pm_report rep;
+			pm_report_build(&rep, &run->hf, pm_policy_default(), run->cli->today);
+			pm_separate(run);
+			if (run->cli->quiet)
+				pm_render_quiet(&run->out, &rep, &run->ropts);
+			else
+				pm_render_report(run->cli->format, &run->out, &rep, &run->ropts);
+			if (pm_gate_fails(&rep, run->cli->fail_on))
+				pm_status(run, PM_EXIT_GATE);
+			pm_flush_out(run);
+			return;
+		}
+	}
+	pm_print_error(run, name, &err, src_hf);
+	pm_status(run, PM_EXIT_INVALID);
+	if (!run->cli->quiet && run->cli->format == PM_FORMAT_JSON) {
+		pm_render_error(run->cli->format, &run->out, &err, &run->ropts);
+		run->judged++;
+		pm_flush_out(run);
+	}
+}
+
+static bool
+pm_use_color(enum pm_color color)
+{
+	if (color != PM_COLOR_AUTO)
+		return color == PM_COLOR_ALWAYS;
+	const char *term = getenv("TERM");
+	const char *no_color = getenv("NO_COLOR");
+	return isatty(STDOUT_FILENO) && !(term && strcmp(term, "dumb") == 0) &&
+	       !(no_color && no_color[0]);
+}
+
+int
+main(int argc, char **argv)
+{
+	/* A closed pipe must not kill the process mid-write: writes then fail
+	 * with EPIPE and the run ends quietly. */
+	signal(SIGPIPE, SIG_IGN);
+
+	struct pm_cli cli = {
+		.format = PM_FORMAT_MARKDOWN,
+		.fail_on = PM_VERDICT_REQUIRED,
+		.color = PM_COLOR_AUTO,
+		.max_bytes = PM_DEFAULT_MAX_BYTES,
+		.today = pm_floor_div((int64_t)time(NULL), 86400),
+	};
+	struct pm_strlist args = { 0 };
+	pm_parse_args(argc, argv, &cli, &args);
+
+	const char *today = getenv("PMCHECK_TODAY");
+	if (today && today[0] && !pm_parse_day(today, &cli.today))
+		pm_usage_error("PMCHECK_TODAY='%s' is not a date (YYYY-MM-DD)", today);
+
+	if (args.len == 0) {
+		if (isatty(STDIN_FILENO))
+			pm_usage_error("no input; give a FILE, a DIR, or - to read "
+			               "standard input", NULL);
+		pm_strlist_push(&args, "-");
+	}
+
+	struct pm_run run = {
+		.cli = &cli,
+		.ropts = {
+			.color = pm_use_color(cli.color),
+			.fail_on = cli.fail_on,
+			.version = PM_VERSION,
+		},
+	};
+	pm_hotfix_init(&run.hf);
+
+	for (size_t i = 0; i < args.len && !run.output_failed; i++) {
+		const char *arg = args.items[i];
+		if (strcmp(arg, "-") == 0) {
+			pm_judge(&run, NULL, cli.stdin_name ? cli.stdin_name : "<stdin>");
+		} else if (pm_io_is_dir(arg)) {
+			struct pm_strlist files = { 0 };
+			struct pm_error err;
+			pm_error_clear(&err);
+			if (pm_io_walk(arg, &files, &err) < 0) {
+				pm_print_error(&run, arg, &err, NULL);
+				pm_status(&run, PM_EXIT_INVALID);
+			} else if (files.len == 0) {
+				struct pm_buf b = PM_BUF_INIT;
+				pm_buf_puts(&b, "pmcheck: ");
+				pm_escape_term(&b, arg, strlen(arg), false);
+				pm_buf_puts(&b, ": warning: no *.yaml or *.yml files found\n");
+				fputs(b.data, stderr);
+				pm_buf_free(&b);
+			}
+			for (size_t k = 0; k < files.len && !run.output_failed; k++)
+				pm_judge(&run, files.items[k], files.items[k]);
+			pm_strlist_free(&files);
+		} else {
+			pm_judge(&run, arg, arg);
+		}
+	}
+
+	if (!run.output_failed && (fflush(stdout) != 0 || ferror(stdout))) {
+		if (errno != EPIPE)
+			fprintf(stderr, "pmcheck: cannot write output: %s\n", strerror(errno));
+		pm_status(&run, PM_EXIT_OUTPUT);
+		run.output_failed = true;
+	}
+	if (fclose(stdout) != 0 && !run.output_failed) {
+		if (errno != EPIPE)
+			fprintf(stderr, "pmcheck: cannot write output: %s\n", strerror(errno));
+		pm_status(&run, PM_EXIT_OUTPUT);
+	}
+
+	pm_hotfix_free(&run.hf);
+	pm_buf_free(&run.src);
+	pm_buf_free(&run.out);
+	pm_buf_free(&run.msg);
+	pm_strlist_free(&args);
+	return run.status;
+}

@@ -1,0 +1,592 @@
+/*
+ * The rules engine: the default policy as data, the condition evaluator, and
+ * report building (scores, decisive signals, verdict, due date).
+ *
+ * Every rule is a row {id, trigger, condition, points, message}; a
+ * condition names input fields by dotted path, so the evaluator knows no
+ * field in particular and a policy read from a file works the same way.
+ * The reasoning behind the default weights is in docs/rules.md.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pm_buf.h"
+#include "pm_report.h"
+#include "pm_rules.h"
+
+/* ---- the default policy ------------------------------------------------- */
+
+static const char *const pm_temporary_fixes[] = { "workaround", "rollback", NULL };
+static const char *const pm_risky_fixes[] = {
+	"config", "feature_flag", "data_repair", NULL,
+};
+static const char *const pm_critical_flows[] = {
+	"login", "log_in", "signin", "sign_in", "authentication", "checkout",
+	"payment", "payments", "signup", "sign_up", NULL,
+};
+static const char *const pm_high_severities[] = { "sev1", "sev2", NULL };
+
+static const struct pm_cond pm_root_cause_unknown[] = {
+	{ .op = PM_OP_EQ, .field = "root_cause.known", .str = "false" },
+	{ .op = PM_OP_EQ, .field = "root_cause.category", .str = "unknown" },
+};
+
+#define REC PM_TRIGGER_RECURRENCE
+#define XT  PM_TRIGGER_CROSS_TEAM
+#define FR  PM_TRIGGER_FUTURE_RISK
+#define SH  PM_TRIGGER_STAKEHOLDER
+
+static const struct pm_rule pm_default_rules[] = {
+	/* recurrence: can it happen again? */
+	{ .id = "seen_before", .trigger = REC, .points = 50,
+	  .cond = { .op = PM_OP_GE, .field = "recurrence.previous_occurrences", .num = 1 },
+	  .message = "the same problem happened {count} time{s} before",
+	  .doc = "A problem that has happened before is recurring by definition." },
+	{ .id = "seen_often", .trigger = REC, .points = 20,
+	  .cond = { .op = PM_OP_GE, .field = "recurrence.previous_occurrences", .num = 3 },
+	  .message = "it keeps coming back ({count} earlier occurrences)",
+	  .doc = "Three or more repeats point at a systemic gap." },
+	{ .id = "related_incidents", .trigger = REC, .points = 20, .scaled = true,
+	  .cap = 40,
+	  .cond = { .op = PM_OP_PRESENT, .field = "recurrence.related" },
+	  .message = "related to earlier incidents: {value}",
+	  .doc = "Each related incident is evidence of a pattern." },
+	{ .id = "workaround_only", .trigger = REC, .points = 40,
+	  .cond = { .op = PM_OP_EQ, .field = "recurrence.permanent_fix", .str = "false" },
+	  .message = "the fix is a workaround, not a permanent fix; the problem can come back",
+	  .doc = "A workaround leaves the cause in place." },
+	{ .id = "temporary_fix_type", .trigger = REC, .points = 25,
+	  .cond = { .op = PM_OP_IN, .field = "fix.type", .set = pm_temporary_fixes },
+	  .message = "the fix is a {value}, which removes the symptom but not the cause",
+	  .doc = "A rollback or workaround will be followed by another attempt." },
+	{ .id = "root_cause_unknown", .trigger = REC, .points = 30,
+	  .cond = { .op = PM_OP_ANY, .sub = pm_root_cause_unknown, .nsub = 2 },
+	  .message = "the root cause is not known yet",
+	  .doc = "What is not understood cannot be prevented." },
+	{ .id = "monitoring_missed", .trigger = REC, .points = 20,
+	  .cond = { .op = PM_OP_NE, .field = "detected_by", .str = "monitoring" },
+	  .message = "detected by {value}, not by monitoring: a repeat could go unnoticed too",
+	  .doc = "A blind spot in monitoring lets the same failure hurt again." },
+
+	/* cross_team: did several teams have to work together? */
+	{ .id = "several_teams", .trigger = XT, .points = 50,
+	  .cond = { .op = PM_OP_GE, .field = "teams", .num = 2 },
+	  .message = "{count} teams worked on detection or fix",
+	  .doc = "Two teams coordinating is what this trigger is about." },
+	{ .id = "many_teams", .trigger = XT, .points = 20,
+	  .cond = { .op = PM_OP_GE, .field = "teams", .num = 3 },
+	  .message = "more than two teams had to coordinate",
+	  .doc = "Hand-offs multiply with every team." },
+	{ .id = "helping_teams", .trigger = XT, .points = 10,
+	  .cond = { .op = PM_OP_GE, .field = "derived.helping_teams", .num = 1 },
+	  .message = "{count} team{s} outside the owning team helped (responder or consulted)",
+	  .doc = "Teams other than the owner had to be pulled in." },
+	{ .id = "several_components", .trigger = XT, .points = 15,
+	  .cond = { .op = PM_OP_GE, .field = "components", .num = 2 },
+	  .message = "the fix touched {count} components: {value}",
+	  .doc = "Components often map to owners; several suggest several teams." },
+	{ .id = "many_components", .trigger = XT, .points = 15,
+	  .cond = { .op = PM_OP_GE, .field = "components", .num = 4 },
+	  .message = "the fix spread over {count} components",
+	  .doc = "A wide fix crosses more boundaries." },
+
+	/* future_risk: does the fix itself bring new risk? */
+	{ .id = "risks_listed", .trigger = FR, .points = 50,
+	  .cond = { .op = PM_OP_PRESENT, .field = "fix.risks" },
+	  .message = "the fix brings new risk: {value}",
+	  .doc = "The author already names a risk the fix introduces." },
+	{ .id = "skipped_steps", .trigger = FR, .points = 20, .scaled = true,
+	  .cap = 60,
+	  .cond = { .op = PM_OP_PRESENT, .field = "fix.skipped_steps" },
+	  .message = "normal release steps were skipped: {value}",
+	  .doc = "Each skipped safeguard is a check the fix never passed." },
+	{ .id = "not_reviewed", .trigger = FR, .points = 25,
+	  .cond = { .op = PM_OP_EQ, .field = "fix.reviewed", .str = "false" },
+	  .message = "the fix shipped without review",
+	  .doc = "Nobody else has read the change." },
+	{ .id = "no_tests", .trigger = FR, .points = 15,
+	  .cond = { .op = PM_OP_EQ, .field = "fix.tests_added", .str = "false" },
+	  .message = "no tests cover the fix",
+	  .doc = "Nothing stops the fix from regressing." },
+	{ .id = "no_rollback_plan", .trigger = FR, .points = 15,
+	  .cond = { .op = PM_OP_EQ, .field = "fix.rollback_plan", .str = "false" },
+	  .message = "there is no rollback plan",
+	  .doc = "If the fix misbehaves there is no known way back." },
+	{ .id = "risky_fix_type", .trigger = FR, .points = 20,
+	  .cond = { .op = PM_OP_IN, .field = "fix.type", .set = pm_risky_fixes },
+	  .message = "a {value} fix changes behaviour outside the normal release path",
+	  .doc = "Config, flags and data repairs bypass the usual code checks." },
+
+	/* stakeholder: does someone need an explanation? */
+	{ .id = "customer_facing", .trigger = SH, .points = 30,
+	  .cond = { .op = PM_OP_EQ, .field = "impact.customer_facing", .str = "true" },
+	  .message = "customers could see the problem",
+	  .doc = "Customers noticed; someone will ask what happened." },
+	{ .id = "users_affected", .trigger = SH, .points = 10,
+	  .cond = { .op = PM_OP_GE, .field = "impact.users_affected", .num = 1 },
+	  .message = "{count} user{s} affected",
+	  .doc = "Any known user impact." },
+	{ .id = "many_users_affected", .trigger = SH, .points = 15,
+	  .cond = { .op = PM_OP_GE, .field = "impact.users_affected", .num = 1000 },
+	  .message = "at least a thousand users affected",
+	  .doc = "Impact at this scale reaches support and account managers." },
+	{ .id = "mass_users_affected", .trigger = SH, .points = 15,
+	  .cond = { .op = PM_OP_GE, .field = "impact.users_affected", .num = 100000 },
+	  .message = "at least a hundred thousand users affected",
+	  .doc = "Impact at this scale reaches leadership and the press." },
+	{ .id = "critical_flow", .trigger = SH, .points = 25,
+	  .cond = { .op = PM_OP_IN, .field = "impact.user_flows", .set = pm_critical_flows },
+	  .message = "a critical user journey was hit: {value}",
+	  .doc = "Login, sign-up, checkout and payment failures are felt at once." },
+	{ .id = "revenue_impact", .trigger = SH, .points = 30,
+	  .cond = { .op = PM_OP_EQ, .field = "impact.revenue", .str = "true" },
+	  .message = "revenue was affected",
+	  .doc = "Lost revenue is always explained to the business." },
+	{ .id = "slo_breached", .trigger = SH, .points = 25,
+	  .cond = { .op = PM_OP_EQ, .field = "impact.slo_breached", .str = "true" },
+	  .message = "an SLO was breached",
+	  .doc = "An SLO is a promise; breaking it needs an account." },
+	{ .id = "error_budget_spent", .trigger = SH, .points = 15,
+	  .cond = { .op = PM_OP_GE, .field = "impact.error_budget_used", .num = 0.05 },
+	  .message = "{value} of the period's error budget was burned",
+	  .doc = "A visible share of the error budget is gone." },
+	{ .id = "external_communication", .trigger = SH, .points = 40,
+	  .cond = { .op = PM_OP_EQ, .field = "stakeholders.external_communication", .str = "true" },
+	  .message = "customers or the status page were told; they are owed a follow-up",
+	  .doc = "Public communication calls for a public explanation." },
+	{ .id = "regulatory", .trigger = SH, .points = 50,
+	  .cond = { .op = PM_OP_EQ, .field = "stakeholders.regulatory", .str = "true" },
+	  .message = "a regulator may need a report",
+	  .doc = "Regulatory reporting needs a written account." },
+	{ .id = "leadership", .trigger = SH, .points = 30,
+	  .cond = { .op = PM_OP_EQ, .field = "stakeholders.leadership", .str = "true" },
+	  .message = "leadership is involved and will want an explanation",
+	  .doc = "Leadership attention means a summary will be asked for." },
+	{ .id = "explanation_requested", .trigger = SH, .points = 50,
+	  .cond = { .op = PM_OP_PRESENT, .field = "stakeholders.requested_by" },
+	  .message = "an explanation was requested by {value}",
+	  .doc = "Someone asked; the trigger is met by definition." },
+	{ .id = "stakeholders_notified", .trigger = SH, .points = 10,
+	  .cond = { .op = PM_OP_PRESENT, .field = "stakeholders.notified" },
+	  .message = "stakeholders were notified: {value}",
+	  .doc = "Whoever was notified will expect the end of the story." },
+	{ .id = "high_severity", .trigger = SH, .points = 30,
+	  .cond = { .op = PM_OP_IN, .field = "severity", .set = pm_high_severities },
+	  .message = "severity is {value}",
+	  .doc = "High-severity events are reported upwards." },
+	{ .id = "downtime", .trigger = SH, .points = 20,
+	  .cond = { .op = PM_OP_EQ, .field = "kind", .str = "downtime" },
+	  .message = "the service was down",
+	  .doc = "Downtime is noticed by everyone who depends on the service." },
+
+	/* decisive: any one makes a post-mortem required */
+	{ .id = "data_loss", .decisive = true,
+	  .cond = { .op = PM_OP_EQ, .field = "impact.data_loss", .str = "true" },
+	  .message = "data was lost",
+	  .doc = "Data loss always deserves a full account." },
+	{ .id = "security_impact", .decisive = true,
+	  .cond = { .op = PM_OP_EQ, .field = "impact.security", .str = "true" },
+	  .message = "security was affected",
+	  .doc = "Security impact always deserves a full account." },
+	{ .id = "sev1", .decisive = true,
+	  .cond = { .op = PM_OP_EQ, .field = "severity", .str = "sev1" },
+	  .message = "severity is sev1",
+	  .doc = "The worst severity is reviewed without discussion." },
+	{ .id = "postmortem_requested", .decisive = true,
+	  .cond = { .op = PM_OP_EQ, .field = "postmortem.requested", .str = "true" },
+	  .message = "a post-mortem was requested",
+	  .doc = "When someone asks for one, it is required." },
+	{ .id = "error_budget_20pct", .decisive = true,
+	  .cond = { .op = PM_OP_GE, .field = "impact.error_budget_used", .num = 0.2 },
+	  .message = "{value} of the error budget was burned (20% or more, the SRE workbook's line for a post-mortem)",
+	  .doc = "Google's SRE workbook asks for a post-mortem past 20% of the budget." },
+};
+
+static const char *const pm_default_blameful[] = {
+	"human error", "operator error", "user error", "should have",
+	"should've", "shouldn't have", "should not have", "careless",
+	"carelessness", "negligence", "negligent", "fault of", "'s fault",
+	"to blame", "blamed", "incompetent", "incompetence", "sloppy", "lazy",
+	"forgot to", "dropped the ball", "messed up", "screwed up",
+	"didn't bother", "rookie mistake", "failed to follow", NULL,
+};
+
+static const char *const pm_default_vague[] = {
+	"investigate", "look into", "look at", "follow up", "follow-up",
+	"consider", "think about", "explore", "revisit", "discuss", "try to",
+	"maybe", "if possible", "tbd", NULL,
+};
+
+static const struct pm_policy pm_default_policy = {
+	.rules = pm_default_rules,
+	.nrules = sizeof(pm_default_rules) / sizeof(pm_default_rules[0]),
+	.threshold = { 50, 50, 50, 50 },
+	.blameful = pm_default_blameful,
+	.vague = pm_default_vague,
+	/* Days from resolution to the post-mortem, by severity 1..4. */
+	.due_days = { 0, 5, 7, 14, 28 },
+};
+
+const struct pm_policy *
+pm_policy_default(void)
+{
+	return &pm_default_policy;
+}
+
+static const struct {
+	const char *id;
+	const char *title;
+} pm_trigger_names[PM_TRIGGER_COUNT] = {
+	[PM_TRIGGER_RECURRENCE] = { "recurrence", "Recurrence" },
+	[PM_TRIGGER_CROSS_TEAM] = { "cross_team", "Cross-team" },
+	[PM_TRIGGER_FUTURE_RISK] = { "future_risk", "Future risk" },
+	[PM_TRIGGER_STAKEHOLDER] = { "stakeholder", "Stakeholder" },
+};
+
+const char *
+pm_trigger_id(enum pm_trigger t)
+{
+	return (unsigned)t < PM_TRIGGER_COUNT ? pm_trigger_names[t].id : "none";
+}
+
+const char *
+pm_trigger_title(enum pm_trigger t)
+{
+	return (unsigned)t < PM_TRIGGER_COUNT ? pm_trigger_names[t].title : "None";
+}
+
+const char *
+pm_verdict_name(enum pm_verdict v)
+{
+	static const char *const names[] = {
+		[PM_VERDICT_NONE] = "never",
+		[PM_VERDICT_OPTIONAL] = "optional",
+		[PM_VERDICT_RECOMMENDED] = "recommended",
+		[PM_VERDICT_REQUIRED] = "required",
+	};
+	return (unsigned)v <= PM_VERDICT_REQUIRED ? names[v] : "unknown";
+}
+
+/* ---- conditions --------------------------------------------------------- */
+
+static bool
+pm_text_ieq(const char *a, size_t alen, const char *b)
+{
+	size_t blen = strlen(b);
+	if (alen != blen)
+		return false;
+	for (size_t i = 0; i < alen; i++)
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+/* The value as text, for comparisons and messages. */
+static const char *
+pm_value_text(const struct pm_value *v, struct pm_arena *arena)
+{
+	switch (v->type) {
+	case PM_V_BOOL:
+		return v->u.b ? "true" : "false";
+	case PM_V_INT:
+		return pm_arena_printf(arena, "%lld", (long long)v->u.i);
+	case PM_V_NUM:
+		return pm_arena_printf(arena, "%g", v->u.n);
+	case PM_V_STR:
+	case PM_V_ENUM:
+	case PM_V_TIME:
+		return v->s;
+	case PM_V_LIST: {
+		struct pm_buf b = PM_BUF_INIT;
+		for (size_t i = 0; i < v->count; i++) {
+			const struct pm_value *it = &v->items[i];
+			if (i)
+				pm_buf_puts(&b, ", ");
+			if (it->type == PM_V_MAP)
+				pm_buf_puts(&b, it->items[0].s ? it->items[0].s : "?");
+			else if (it->s)
+				pm_buf_put(&b, it->s, it->len);
+		}
+		char *s = pm_arena_strndup(arena, b.data ? b.data : "", b.len);
+		pm_buf_free(&b);
+		return s;
+	}
+	default:
+		return "";
+	}
+}
+
+static bool
+pm_in_set(const char *s, size_t len, const char *const *set)
+{
+	for (size_t i = 0; set[i]; i++)
+		if (pm_text_ieq(s, len, set[i]))
+			return true;
+	return false;
+}
+
+static bool
+pm_numeric(const struct pm_value *v, double *out)
+{
+	switch (v->type) {
+	case PM_V_INT: *out = (double)v->u.i; return true;
+	case PM_V_NUM: *out = v->u.n; return true;
+	case PM_V_LIST: *out = (double)v->count; return true;
+	default: return false;
+	}
+}
+
+static bool
+pm_leaf(const struct pm_cond *c, const struct pm_hotfix *hf,
+        struct pm_arena *arena, struct pm_match *m)
+{
+	const struct pm_value *v = c->field ? pm_hotfix_get(hf, c->field) : NULL;
+	if (v == NULL)
+		return false;
+	bool present = v->type != PM_V_NONE && !(v->type == PM_V_LIST && v->count == 0);
+	struct pm_match tmp = { .field = c->field, .value = v };
+	bool ok = false;
+
+	switch (c->op) {
+	case PM_OP_PRESENT:
+		ok = present;
+		break;
+	case PM_OP_ABSENT:
+		ok = !present;
+		break;
+	case PM_OP_EQ:
+	case PM_OP_NE:
+	case PM_OP_IN: {
+		if (!present)
+			break;
+		const char *one[2] = { c->str, NULL };
+		const char *const *set = c->op == PM_OP_IN ? c->set : one;
+		if (set == NULL || set[0] == NULL)
+			break;
+		if (v->type == PM_V_LIST) {
+			/* A list matches when some item does; the message names
+			 * the items that matched. */
+			struct pm_buf b = PM_BUF_INIT;
+			size_t hits = 0;
+			for (size_t i = 0; i < v->count; i++) {
+				const struct pm_value *it = &v->items[i];
+				if (it->s == NULL || !pm_in_set(it->s, it->len, set))
+					continue;
+				if (hits++)
+					pm_buf_puts(&b, ", ");
+				pm_buf_put(&b, it->s, it->len);
+			}
+			ok = c->op == PM_OP_NE ? hits == 0 : hits > 0;
+			if (ok && hits) {
+				tmp.text = pm_arena_strndup(arena, b.data, b.len);
+				tmp.count = (int64_t)hits;
+			}
+			pm_buf_free(&b);
+		} else {
+			const char *t = pm_value_text(v, arena);
+			bool hit = pm_in_set(t, strlen(t), set);
+			/* Numbers compare by value: "1" equals "1.0". */
+			double dv, dc;
+			char *end;
+			if (!hit && c->op != PM_OP_IN && pm_numeric(v, &dv) && c->str &&
+			    (dc = strtod(c->str, &end), *end == '\0' && end != c->str))
+				hit = dv == dc;
+			ok = c->op == PM_OP_NE ? !hit : hit;
+		}
+		break;
+	}
+	case PM_OP_GE:
+	case PM_OP_GT:
+	case PM_OP_LE:
+	case PM_OP_LT: {
+		double d;
+		if (!present || !pm_numeric(v, &d))
+			break;
+		ok = c->op == PM_OP_GE ? d >= c->num :
+		     c->op == PM_OP_GT ? d > c->num :
+		     c->op == PM_OP_LE ? d <= c->num : d < c->num;
+		break;
+	}
+	default:
+		break;
+	}
+	if (ok && m) {
+		if (tmp.text == NULL)
+			tmp.text = pm_value_text(v, arena);
+		if (tmp.count == 0) {
+			double d;
+			tmp.count = pm_numeric(v, &d) ? (int64_t)d : 1;
+		}
+		*m = tmp;
+	}
+	return ok;
+}
+
+bool
+pm_cond_eval(const struct pm_cond *cond, const struct pm_hotfix *hf,
+             struct pm_arena *arena, struct pm_match *m)
+{
+	switch (cond->op) {
+	case PM_OP_ALL: {
+		/* The first condition names the field the reason points at. */
+		struct pm_match first;
+		for (size_t i = 0; i < cond->nsub; i++)
+			if (!pm_cond_eval(&cond->sub[i], hf, arena, i == 0 ? &first : NULL))
+				return false;
+		if (m && cond->nsub)
+			*m = first;
+		return cond->nsub > 0;
+	}
+	case PM_OP_ANY:
+		for (size_t i = 0; i < cond->nsub; i++)
+			if (pm_cond_eval(&cond->sub[i], hf, arena, m))
+				return true;
+		return false;
+	case PM_OP_NONE:
+		return false;
+	default:
+		return pm_leaf(cond, hf, arena, m);
+	}
+}
+
+/* ---- reports ------------------------------------------------------------ */
+
+/* Fills the rule's message template: {value}, {count}, {s} (plural). */
+static const char *
+pm_message(const char *tmpl, const struct pm_match *m, struct pm_arena *arena)
+{
+	struct pm_buf b = PM_BUF_INIT;
+	for (const char *s = tmpl; *s;) {
+		if (strncmp(s, "{value}", 7) == 0) {
+			pm_buf_puts(&b, m->text ? m->text : "");
+			s += 7;
+		} else if (strncmp(s, "{count}", 7) == 0) {
+			pm_buf_printf(&b, "%lld", (long long)m->count);
+			s += 7;
+		} else if (strncmp(s, "{s}", 3) == 0) {
+			if (m->count != 1)
+				pm_buf_putc(&b, 's');
+			s += 3;
+		} else {
+			pm_buf_putc(&b, *s++);
+		}
+	}
+	char *out = pm_arena_strndup(arena, b.data ? b.data : "", b.len);
+	pm_buf_free(&b);
+	return out;
+}
+
+static int64_t
+pm_epoch_day(int64_t epoch)
+{
+	return pm_floor_div(epoch, 86400);
+}
+
+/* The post-mortem deadline: postmortem.due when written, else the day the
+ * incident ended (or was detected, or began) plus the severity's days. */
+static void
+pm_due(struct pm_report *rep, const struct pm_policy *policy)
+{
+	const struct pm_hotfix *hf = rep->hf;
+	const struct pm_value *due = &hf->f[PM_F_POSTMORTEM_DUE];
+	if (due->type == PM_V_TIME) {
+		rep->has_due = true;
+		rep->due_from_input = true;
+		rep->due_day = pm_epoch_day(due->u.t.epoch);
+		return;
+	}
+	static const enum pm_field bases[] = {
+		PM_F_RESOLVED_AT, PM_F_DETECTED_AT, PM_F_STARTED_AT,
+	};
+	const struct pm_value *sev = &hf->f[PM_F_SEVERITY];
+	int level = sev->type == PM_V_ENUM ? (int)sev->u.i + 1 : 3;
+	if (level < 1 || level > 4)
+		level = 3;
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		const struct pm_value *v = &hf->f[bases[i]];
+		if (v->type == PM_V_TIME) {
+			rep->has_due = true;
+			rep->due_day = pm_epoch_day(v->u.t.epoch) + policy->due_days[level];
+			return;
+		}
+	}
+}
+
+void
+pm_report_build(struct pm_report *rep, const struct pm_hotfix *hf,
+                const struct pm_policy *policy, int64_t today)
+{
+	/* The report's arrays live in the hotfix arena; the arena is logically
+	 * part of the judged input, so writing to it is not a change of HF. */
+	struct pm_arena *arena = (struct pm_arena *)&hf->arena;
+	memset(rep, 0, sizeof(*rep));
+	rep->hf = hf;
+
+	size_t per_trigger[PM_TRIGGER_COUNT] = { 0 };
+	size_t ndecisive = 0;
+	for (size_t i = 0; i < policy->nrules; i++) {
+		if (policy->rules[i].decisive)
+			ndecisive++;
+		else if ((unsigned)policy->rules[i].trigger < PM_TRIGGER_COUNT)
+			per_trigger[policy->rules[i].trigger]++;
+	}
+	for (int t = 0; t < PM_TRIGGER_COUNT; t++) {
+		rep->triggers[t].id = (enum pm_trigger)t;
+		rep->triggers[t].threshold = policy->threshold[t];
+		rep->triggers[t].reasons =
+		    pm_arena_alloc(arena, per_trigger[t] * sizeof(struct pm_reason));
+	}
+	rep->decisive = pm_arena_alloc(arena, ndecisive * sizeof(struct pm_reason));
+
+	for (size_t i = 0; i < policy->nrules; i++) {
+		const struct pm_rule *r = &policy->rules[i];
+		struct pm_match m;
+		memset(&m, 0, sizeof(m));
+		if (!pm_cond_eval(&r->cond, hf, arena, &m))
+			continue;
+		int points = r->points;
+		if (r->scaled) {
+			int64_t p = (int64_t)r->points * m.count;
+			points = p > r->cap ? r->cap : (int)p;
+		}
+		struct pm_reason reason = {
+			.rule = r,
+			.points = r->decisive ? 0 : points,
+			.field = m.field,
+			.value = m.text,
+			.message = pm_message(r->message, &m, arena),
+			.pos = m.value ? m.value->pos : (struct pm_pos){ 0, 0 },
+		};
+		if (r->decisive) {
+			rep->decisive[rep->ndecisive++] = reason;
+		} else if ((unsigned)r->trigger < PM_TRIGGER_COUNT) {
+			struct pm_trigger_result *tr = &rep->triggers[r->trigger];
+			tr->reasons[tr->nreasons++] = reason;
+			tr->score += points;
+		}
+	}
+
+	for (int t = 0; t < PM_TRIGGER_COUNT; t++) {
+		struct pm_trigger_result *tr = &rep->triggers[t];
+		if (tr->score > 100)
+			tr->score = 100;
+		if (tr->score < 0)
+			tr->score = 0;
+		tr->fired = tr->score >= tr->threshold;
+		if (tr->fired)
+			rep->nfired++;
+	}
+	if (rep->nfired >= 2 || rep->ndecisive > 0)
+		rep->verdict = PM_VERDICT_REQUIRED;
+	else if (rep->nfired == 1)
+		rep->verdict = PM_VERDICT_RECOMMENDED;
+	else
+		rep->verdict = PM_VERDICT_OPTIONAL;
+
+	rep->satisfied = hf->f[PM_F_POSTMORTEM_LINK].type == PM_V_STR ||
+	                 hf->f[PM_F_POSTMORTEM_WAIVED].type == PM_V_STR;
+	pm_due(rep, policy);
+	pm_notes_build(rep, policy, today);
+}
