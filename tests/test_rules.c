@@ -1,0 +1,325 @@
+/*
+ * Rules engine tests: the condition evaluator on every operator, the
+ * default policy on the scenarios docs/rules.md promises, verdicts,
+ * decisive signals, the gate and the post-mortem due date.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pm_parse.h"
+#include "pm_render.h"
+#include "pm_report.h"
+
+#define TODAY 19783 /* 2024-03-01 */
+
+struct fixture {
+	struct pm_hotfix hf;
+	struct pm_report rep;
+};
+
+static void
+judge(struct fixture *fx, const char *yaml)
+{
+	struct pm_error err;
+	pm_error_clear(&err);
+	pm_hotfix_init(&fx->hf);
+	if (pm_parse(&fx->hf, yaml, strlen(yaml), &err) != 0)
+		fail_msg("parse failed at %u:%u: %s", err.line, err.column, err.message);
+	pm_report_build(&fx->rep, &fx->hf, pm_policy_default(), TODAY);
+}
+
+static const struct pm_reason *
+find_reason(const struct pm_report *rep, const char *rule)
+{
+	for (int t = 0; t < PM_TRIGGER_COUNT; t++)
+		for (size_t i = 0; i < rep->triggers[t].nreasons; i++)
+			if (strcmp(rep->triggers[t].reasons[i].rule->id, rule) == 0)
+				return &rep->triggers[t].reasons[i];
+	for (size_t i = 0; i < rep->ndecisive; i++)
+		if (strcmp(rep->decisive[i].rule->id, rule) == 0)
+			return &rep->decisive[i];
+	return NULL;
+}
+
+static void
+test_cond_operators(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	judge(&fx, "title: t\nservice: Payments\ncomponents: [a, b, c]\n"
+	           "impact: {users_affected: 50, error_budget_used: 0.1, revenue: false}\n"
+	           "fix: {skipped_steps: [qa, staging]}\n");
+	struct pm_arena *a = &fx.hf.arena;
+	static const char *const flows[] = { "qa", "canary", NULL };
+	static const char *const none[] = { "x", NULL };
+	static const struct {
+		struct pm_cond cond;
+		bool expect;
+	} cases[] = {
+		{ { .op = PM_OP_PRESENT, .field = "service" }, true },
+		{ { .op = PM_OP_PRESENT, .field = "summary" }, false },
+		{ { .op = PM_OP_ABSENT, .field = "summary" }, true },
+		{ { .op = PM_OP_EQ, .field = "service", .str = "payments" }, true },
+		{ { .op = PM_OP_NE, .field = "service", .str = "payments" }, false },
+		{ { .op = PM_OP_NE, .field = "summary", .str = "x" }, false },
+		{ { .op = PM_OP_EQ, .field = "impact.revenue", .str = "false" }, true },
+		{ { .op = PM_OP_EQ, .field = "impact.users_affected", .str = "50.0" }, true },
+		{ { .op = PM_OP_GE, .field = "impact.users_affected", .num = 50 }, true },
+		{ { .op = PM_OP_GT, .field = "impact.users_affected", .num = 50 }, false },
+		{ { .op = PM_OP_LT, .field = "impact.error_budget_used", .num = 0.2 }, true },
+		{ { .op = PM_OP_LE, .field = "impact.error_budget_used", .num = 0.05 }, false },
+		{ { .op = PM_OP_GE, .field = "components", .num = 3 }, true },
+		{ { .op = PM_OP_IN, .field = "fix.skipped_steps", .set = flows }, true },
+		{ { .op = PM_OP_IN, .field = "fix.skipped_steps", .set = none }, false },
+		{ { .op = PM_OP_IN, .field = "severity", .set = none }, false },
+		{ { .op = PM_OP_EQ, .field = "severity", .str = "sev3" }, true },
+		{ { .op = PM_OP_PRESENT, .field = "no.such.field" }, false },
+		{ { .op = PM_OP_NONE }, false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (pm_cond_eval(&cases[i].cond, &fx.hf, a, NULL) != cases[i].expect)
+			fail_msg("case %zu", i);
+
+	/* all / any, and what the match points at. */
+	static const struct pm_cond both[] = {
+		{ .op = PM_OP_EQ, .field = "service", .str = "payments" },
+		{ .op = PM_OP_GE, .field = "impact.users_affected", .num = 10 },
+	};
+	struct pm_cond all = { .op = PM_OP_ALL, .sub = both, .nsub = 2 };
+	struct pm_match m;
+	assert_true(pm_cond_eval(&all, &fx.hf, a, &m));
+	assert_string_equal(m.field, "service");
+	assert_string_equal(m.text, "Payments");
+	assert_int_equal(m.value->pos.line, 2);
+	struct pm_cond any = { .op = PM_OP_ANY, .sub = both + 1, .nsub = 1 };
+	assert_true(pm_cond_eval(&any, &fx.hf, a, &m));
+	assert_string_equal(m.field, "impact.users_affected");
+	assert_int_equal(m.count, 50);
+	struct pm_cond in = { .op = PM_OP_IN, .field = "fix.skipped_steps", .set = flows };
+	assert_true(pm_cond_eval(&in, &fx.hf, a, &m));
+	assert_string_equal(m.text, "qa");
+	assert_int_equal(m.count, 1);
+	pm_hotfix_free(&fx.hf);
+}
+
+static void
+test_trivial_patch_is_optional(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	judge(&fx, "title: Fix typo in invoice footer\nseverity: low\n"
+	           "detected_by: monitoring\nteams: [Billing]\n"
+	           "impact: {customer_facing: false, users_affected: 0}\n"
+	           "root_cause: {known: true, category: regression}\n"
+	           "recurrence: {previous_occurrences: 0, permanent_fix: true}\n"
+	           "fix: {type: patch, reviewed: true, tests_added: true, rollback_plan: true}\n");
+	assert_int_equal(fx.rep.verdict, PM_VERDICT_OPTIONAL);
+	assert_int_equal(fx.rep.nfired, 0);
+	for (int t = 0; t < PM_TRIGGER_COUNT; t++)
+		assert_int_equal(fx.rep.triggers[t].score, 0);
+	assert_false(pm_gate_fails(&fx.rep, PM_VERDICT_RECOMMENDED));
+	pm_hotfix_free(&fx.hf);
+}
+
+static void
+test_each_trigger_alone_is_recommended(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *yaml;
+		enum pm_trigger fired;
+	} cases[] = {
+		{ "title: t\nrecurrence: {previous_occurrences: 1}\n", PM_TRIGGER_RECURRENCE },
+		{ "title: t\nrecurrence: {permanent_fix: false}\nroot_cause: {known: false}\n",
+		  PM_TRIGGER_RECURRENCE },
+		{ "title: t\nteams: [a, b]\n", PM_TRIGGER_CROSS_TEAM },
+		{ "title: t\nfix: {risks: [cache may serve stale prices]}\n", PM_TRIGGER_FUTURE_RISK },
+		{ "title: t\nfix: {reviewed: false, tests_added: false, rollback_plan: false}\n",
+		  PM_TRIGGER_FUTURE_RISK },
+		{ "title: t\nimpact: {customer_facing: true, user_flows: [checkout]}\n",
+		  PM_TRIGGER_STAKEHOLDER },
+		{ "title: t\nstakeholders: {requested_by: [CFO]}\n", PM_TRIGGER_STAKEHOLDER },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fixture fx;
+		judge(&fx, cases[i].yaml);
+		if (fx.rep.verdict != PM_VERDICT_RECOMMENDED || fx.rep.nfired != 1 ||
+		    !fx.rep.triggers[cases[i].fired].fired)
+			fail_msg("case %zu: verdict %s", i, pm_verdict_name(fx.rep.verdict));
+		pm_hotfix_free(&fx.hf);
+	}
+}
+
+static void
+test_login_hotfix_is_required(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	judge(&fx, "title: Login button dead on Safari\nseverity: sev2\n"
+	           "components: [login-form]\n"
+	           "teams: [{name: Frontend, role: owner}, {name: Identity, role: responder}]\n"
+	           "recurrence: {previous_occurrences: 2, related: [HF-1, HF-2]}\n"
+	           "impact: {customer_facing: true, users_affected: 3000, user_flows: [login]}\n"
+	           "resolved_at: 2024-01-12T11:00:00Z\n");
+	assert_int_equal(fx.rep.verdict, PM_VERDICT_REQUIRED);
+	assert_true(fx.rep.triggers[PM_TRIGGER_RECURRENCE].fired);
+	assert_true(fx.rep.triggers[PM_TRIGGER_CROSS_TEAM].fired);
+	assert_true(fx.rep.triggers[PM_TRIGGER_STAKEHOLDER].fired);
+	assert_false(fx.rep.triggers[PM_TRIGGER_FUTURE_RISK].fired);
+	assert_int_equal(fx.rep.ndecisive, 0);
+
+	const struct pm_reason *r = find_reason(&fx.rep, "seen_before");
+	assert_non_null(r);
+	assert_int_equal(r->points, 50);
+	assert_string_equal(r->field, "recurrence.previous_occurrences");
+	assert_string_equal(r->value, "2");
+	assert_string_equal(r->message, "the same problem happened 2 times before");
+	assert_int_equal(r->pos.line, 5);
+	/* Scaled rule: 20 per related incident. */
+	r = find_reason(&fx.rep, "related_incidents");
+	assert_int_equal(r->points, 40);
+	assert_string_equal(r->message, "related to earlier incidents: HF-1, HF-2");
+	r = find_reason(&fx.rep, "helping_teams");
+	assert_string_equal(r->message, "1 team outside the owning team helped (responder or consulted)");
+	r = find_reason(&fx.rep, "critical_flow");
+	assert_string_equal(r->value, "login");
+
+	/* Scores are capped at 100. */
+	assert_int_equal(fx.rep.triggers[PM_TRIGGER_STAKEHOLDER].score, 100);
+	assert_true(pm_gate_fails(&fx.rep, PM_VERDICT_REQUIRED));
+	assert_true(pm_gate_fails(&fx.rep, PM_VERDICT_RECOMMENDED));
+	assert_false(pm_gate_fails(&fx.rep, PM_VERDICT_NONE));
+
+	/* sev2 resolved 2024-01-12: due seven days later. */
+	assert_true(fx.rep.has_due);
+	assert_false(fx.rep.due_from_input);
+	assert_int_equal(fx.rep.due_day, pm_days_from_civil(2024, 1, 19));
+	pm_hotfix_free(&fx.hf);
+}
+
+static void
+test_decisive_signals(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *yaml;
+		const char *rule;
+	} cases[] = {
+		{ "title: t\nimpact: {data_loss: true}\n", "data_loss" },
+		{ "title: t\nimpact: {security: true}\n", "security_impact" },
+		{ "title: t\nseverity: critical\n", "sev1" },
+		{ "title: t\npostmortem: {requested: true}\n", "postmortem_requested" },
+		{ "title: t\nimpact: {error_budget_used: 0.2}\n", "error_budget_20pct" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fixture fx;
+		judge(&fx, cases[i].yaml);
+		if (fx.rep.verdict != PM_VERDICT_REQUIRED || fx.rep.ndecisive != 1 ||
+		    strcmp(fx.rep.decisive[0].rule->id, cases[i].rule) != 0)
+			fail_msg("case %zu", i);
+		assert_int_equal(fx.rep.decisive[0].points, 0);
+		pm_hotfix_free(&fx.hf);
+	}
+	/* Just under the error budget line is not decisive. */
+	struct fixture fx;
+	judge(&fx, "title: t\nimpact: {error_budget_used: 0.19}\n");
+	assert_int_equal(fx.rep.ndecisive, 0);
+	assert_non_null(find_reason(&fx.rep, "error_budget_spent"));
+	pm_hotfix_free(&fx.hf);
+}
+
+static void
+test_link_or_waiver_satisfies_gate(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	judge(&fx, "title: t\nimpact: {data_loss: true}\n"
+	           "postmortem: {link: 'https://wiki/pm/1', due: 2024-02-10}\n");
+	assert_int_equal(fx.rep.verdict, PM_VERDICT_REQUIRED);
+	assert_true(fx.rep.satisfied);
+	assert_false(pm_gate_fails(&fx.rep, PM_VERDICT_REQUIRED));
+	assert_true(fx.rep.due_from_input);
+	assert_int_equal(fx.rep.due_day, pm_days_from_civil(2024, 2, 10));
+	pm_hotfix_free(&fx.hf);
+
+	judge(&fx, "title: t\nimpact: {data_loss: true}\npostmortem: {waived: 'dup of PM-7, by Ana'}\n");
+	assert_true(fx.rep.satisfied);
+	pm_hotfix_free(&fx.hf);
+}
+
+static void
+test_due_date_by_severity(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *yaml;
+		int days;
+	} cases[] = {
+		{ "title: t\nseverity: sev1\nresolved_at: 2024-01-10T23:59:00Z\n", 5 },
+		{ "title: t\nseverity: sev2\nresolved_at: 2024-01-10\n", 7 },
+		{ "title: t\ndetected_at: 2024-01-10T10:00:00Z\n", 14 },
+		{ "title: t\nseverity: low\nstarted_at: 2024-01-10T10:00:00Z\n", 28 },
+		/* An offset that crosses midnight counts in UTC. */
+		{ "title: t\nseverity: sev2\nresolved_at: 2024-01-11T00:30:00+02:00\n", 7 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fixture fx;
+		judge(&fx, cases[i].yaml);
+		assert_true(fx.rep.has_due);
+		if (fx.rep.due_day != pm_days_from_civil(2024, 1, 10) + cases[i].days)
+			fail_msg("case %zu", i);
+		pm_hotfix_free(&fx.hf);
+	}
+	struct fixture fx;
+	judge(&fx, "title: t\n");
+	assert_false(fx.rep.has_due);
+	pm_hotfix_free(&fx.hf);
+}
+
+static void
+test_policy_table_is_sound(void **state)
+{
+	(void)state;
+	/* Every rule reads a field the format has, and ids are unique. */
+	const struct pm_policy *p = pm_policy_default();
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct pm_rule *r = &p->rules[i];
+		assert_non_null(r->id);
+		assert_non_null(r->message);
+		const struct pm_cond *c = &r->cond;
+		size_t n = c->op == PM_OP_ANY || c->op == PM_OP_ALL ? c->nsub : 1;
+		const struct pm_cond *leaves = c->op == PM_OP_ANY || c->op == PM_OP_ALL ? c->sub : c;
+		for (size_t k = 0; k < n; k++)
+			if (pm_field_find(leaves[k].field) == PM_F_NONE)
+				fail_msg("rule %s reads unknown field %s", r->id, leaves[k].field);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(p->rules[j].id, r->id) == 0)
+				fail_msg("duplicate rule id %s", r->id);
+		assert_true(r->decisive || r->points > 0);
+	}
+	assert_string_equal(pm_trigger_id(PM_TRIGGER_CROSS_TEAM), "cross_team");
+	assert_string_equal(pm_trigger_title(PM_TRIGGER_FUTURE_RISK), "Future risk");
+	assert_string_equal(pm_verdict_name(PM_VERDICT_RECOMMENDED), "recommended");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cond_operators),
+		cmocka_unit_test(test_trivial_patch_is_optional),
+		cmocka_unit_test(test_each_trigger_alone_is_recommended),
+		cmocka_unit_test(test_login_hotfix_is_required),
+		cmocka_unit_test(test_decisive_signals),
+		cmocka_unit_test(test_link_or_waiver_satisfies_gate),
+		cmocka_unit_test(test_due_date_by_severity),
+		cmocka_unit_test(test_policy_table_is_sound),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
