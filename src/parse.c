@@ -28,6 +28,7 @@
 #include <yaml.h>
 
 #include "pm_alloc.h"
+#include "pm_escape.h"
 #include "pm_parse.h"
 
 /* Bytes handed to libyaml per read callback.  Small enough that the
@@ -77,40 +78,6 @@ pm_lines_push(struct pm_hotfix *hf, uint32_t offset)
 	hf->lines[hf->nlines++] = offset;
 }
 
-/* Decodes one UTF-8 sequence; 0 for bytes that are not UTF-8 (overlong
- * forms, surrogates and values past U+10FFFF included). */
-static size_t
-pm_utf8_len(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	unsigned char c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	size_t n;
-	uint32_t v, min;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2; v = c & 0x1F; min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3; v = c & 0x0F; min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4; v = c & 0x07; min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3F);
-	}
-	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-		return 0;
-	*cp = v;
-	return n;
-}
-
 /* What YAML allows in a stream (YAML 1.1 §5.1, as libyaml checks it). */
 static bool
 pm_yaml_printable(uint32_t c)
@@ -143,7 +110,7 @@ pm_parse_check_encoding(struct pm_hotfix *hf, const char *src, size_t len,
 
 	while (i < len) {
 		uint32_t cp;
-		size_t n = pm_utf8_len(s + i, len - i, &cp);
+		size_t n = pm_utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {
 			struct pm_pos pos = pm_hotfix_pos(hf, (uint32_t)i);
 			return pm_error_set(err, PM_ERR_ENCODING, pos.line, pos.column,
@@ -415,6 +382,11 @@ pm_next(struct pm_parser *p)
 			return pm_fail(p, PM_ERR_LIMIT, ev->start_mark,
 			    "scalar of %zu bytes is longer than the limit of %u bytes",
 			    ev->data.scalar.length, PM_MAX_SCALAR);
+		/* The encoding pass saw no NUL byte, but a double-quoted "\0"
+		 * makes one; every string downstream is a C string. */
+		if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
+			return pm_fail(p, PM_ERR_ENCODING, ev->start_mark,
+			    "a NUL character (\\0) is not allowed in a value");
 		break;
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:

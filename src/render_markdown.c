@@ -228,6 +228,37 @@ md_text_short(struct pm_buf *b, const char *s)
 		pm_buf_puts(b, "…");
 }
 
+/* True for "feature_flag", "sev2", "third_party": letters and digits with
+ * "_" or "-" only inside, which CommonMark cannot read as structure (an
+ * underscore inside a word opens no emphasis). */
+static bool
+md_is_ident(const char *s, size_t len)
+{
+	if (len == 0 || !isalnum((unsigned char)s[0]) ||
+	    !isalnum((unsigned char)s[len - 1]))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!isalnum(c) && c != '_' && c != '-')
+			return false;
+	}
+	return true;
+}
+
+/* An enum's canonical name comes from the schema, not the input: printed as
+ * is when it is a plain identifier, so "feature_flag" does not read as
+ * "feature\_flag" in the raw Markdown; escaped otherwise, in case a future
+ * schema holds something else. */
+static void
+md_put_enum(struct pm_buf *b, const struct pm_value *v)
+{
+	if (v->s != NULL && md_is_ident(v->s, v->len))
+		pm_buf_put(b, v->s, v->len);
+	else
+		md_text(b, v->s, v->len);
+}
+
 static void
 md_put_value(struct pm_buf *b, const struct pm_value *v)
 {
@@ -242,8 +273,10 @@ md_put_value(struct pm_buf *b, const struct pm_value *v)
 		pm_buf_printf(b, "%g", v->u.n);
 		break;
 	case PM_V_STR:
-	case PM_V_ENUM:
 		md_text(b, v->s, v->len);
+		break;
+	case PM_V_ENUM:
+		md_put_enum(b, v);
 		break;
 	case PM_V_TIME:
 		pm_render_time(b, v);

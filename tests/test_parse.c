@@ -331,6 +331,8 @@ static const struct bad bad_inputs[] = {
 	{ "title: \"\xED\xA0\x80\"\n", PM_ERR_ENCODING, 1, 9, "", "invalid UTF-8" },
 	{ "title: x\x1b[31m\n", PM_ERR_ENCODING, 1, 9, "", "control character U+001B" },
 	{ "\xFF\xFEt\0i\0", PM_ERR_ENCODING, 1, 1, "", "UTF-16" },
+	{ "title: \"a\\0b\"\n", PM_ERR_ENCODING, 1, 8, "title", "NUL character" },
+	{ "title: x\nx-k: {\"\\0\": 1}\n", PM_ERR_ENCODING, 2, 7, "x-k", "NUL character" },
 };
 
 static void

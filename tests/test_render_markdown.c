@@ -882,6 +882,28 @@ test_blank_values(void **state)
 	free(fx);
 }
 
+/* Enum names are ours: plain identifiers print as they are, anything else
+ * is escaped like input.  Strings never skip escaping. */
+static void
+test_enum_values(void **state)
+{
+	struct fx *fx = fx_login();
+	char *s;
+
+	(void)state;
+	set_enum(&fx->hf.f[PM_F_FIX_TYPE], "feature_flag");
+	set_enum(&fx->hf.f[PM_F_ROOT_CAUSE_CATEGORY], "_x|y");
+	set_str(&fx->hf.f[PM_F_SERVICE], "web_api");
+	s = render(fx);
+	assert_shape(s);
+	assert_has(s, "- Fix type: feature_flag\n");
+	assert_has(s, "fixed by switching a feature flag;");
+	assert_has(s, "- Category: \\_x\\|y\n");
+	assert_has(s, "| Service | web\\_api |\n");
+	free(s);
+	free(fx);
+}
+
 static void
 test_deterministic_and_appends(void **state)
 {
@@ -921,6 +943,7 @@ main(void)
 		cmocka_unit_test(test_hostile_title),
 		cmocka_unit_test(test_hostile_summary),
 		cmocka_unit_test(test_blank_values),
+		cmocka_unit_test(test_enum_values),
 		cmocka_unit_test(test_deterministic_and_appends),
 	};
 
