@@ -108,23 +108,36 @@ static const struct option pm_options[] = {
 	{ 0 },
 };
 
-static const struct {
+/* Option values that are names: one table per option, looked up by
+ * pm_lookup(). */
+struct pm_name {
 	const char *name;
-	enum pm_verdict level;
-} pm_fail_on_names[] = {
+	int value;
+};
+
+static const struct pm_name pm_fail_on_names[] = {
 	{ "never", PM_VERDICT_NONE },
 	{ "recommended", PM_VERDICT_RECOMMENDED },
 	{ "required", PM_VERDICT_REQUIRED },
+	{ NULL, 0 },
 };
 
-static const struct {
-	const char *name;
-	enum pm_color color;
-} pm_color_names[] = {
+static const struct pm_name pm_color_names[] = {
 	{ "auto", PM_COLOR_AUTO },
 	{ "always", PM_COLOR_ALWAYS },
 	{ "never", PM_COLOR_NEVER },
+	{ NULL, 0 },
 };
+
+/* The value of NAME in TABLE, or -1. */
+static int
+pm_lookup(const struct pm_name *table, const char *name)
+{
+	for (; table->name; table++)
+		if (strcmp(table->name, name) == 0)
+			return table->value;
+	return -1;
+}
 
 /* Prints "pmcheck: MESSAGE" and the hint, and exits 2. */
 static _Noreturn void
@@ -202,23 +215,19 @@ pm_parse_args(int argc, char **argv, struct pm_cli *cli, struct pm_strlist *args
 			cli->quiet = true;
 			break;
 		case PM_OPT_FAIL_ON: {
-			size_t i, n = sizeof(pm_fail_on_names) / sizeof(pm_fail_on_names[0]);
-			for (i = 0; i < n && strcmp(optarg, pm_fail_on_names[i].name); i++)
-				;
-			if (i == n)
+			int v = pm_lookup(pm_fail_on_names, optarg);
+			if (v < 0)
 				pm_usage_error("unknown --fail-on level '%s'; expected never, "
 				               "recommended or required", optarg);
-			cli->fail_on = pm_fail_on_names[i].level;
+			cli->fail_on = (enum pm_verdict)v;
 			break;
 		}
 		case PM_OPT_COLOR: {
-			size_t i, n = sizeof(pm_color_names) / sizeof(pm_color_names[0]);
-			for (i = 0; i < n && strcmp(optarg, pm_color_names[i].name); i++)
-				;
-			if (i == n)
+			int v = pm_lookup(pm_color_names, optarg);
+			if (v < 0)
 				pm_usage_error("unknown --color value '%s'; expected auto, "
 				               "always or never", optarg);
-			cli->color = pm_color_names[i].color;
+			cli->color = (enum pm_color)v;
 			break;
 		}
 		case PM_OPT_STDIN_FILENAME:

@@ -174,31 +174,38 @@ pm_edit_distance(const char *a, const char *b)
 
 /* ---- paths and messages ------------------------------------------------- */
 
-/* Appends ".name" (or "name" at the top) to the path; returns the old
- * length for pm_path_pop.  Overlong paths are cut, never overflowed. */
+/* Appends to the key path and returns the old length for pm_path_pop.
+ * Overlong paths are cut, never overflowed. */
 static size_t
-pm_path_push_key(struct pm_parser *p, const char *key, size_t len)
+pm_path_push(struct pm_parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static size_t
+pm_path_push(struct pm_parser *p, const char *fmt, ...)
 {
 	size_t old = p->pathlen;
-	if (len > PM_QUOTE_MAX)
-		len = PM_QUOTE_MAX;
-	int n = snprintf(p->path + old, sizeof(p->path) - old, "%s%.*s",
-	                 old ? "." : "", (int)len, key);
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(p->path + old, sizeof(p->path) - old, fmt, ap);
+	va_end(ap);
 	if (n > 0)
 		p->pathlen = old + (size_t)n < sizeof(p->path) ? old + (size_t)n
 		                                                : sizeof(p->path) - 1;
 	return old;
 }
 
+/* ".name" (or "name" at the top); keys are cut to PM_QUOTE_MAX bytes. */
+static size_t
+pm_path_push_key(struct pm_parser *p, const char *key, size_t len)
+{
+	return pm_path_push(p, "%s%.*s", p->pathlen ? "." : "",
+	                    (int)(len > PM_QUOTE_MAX ? PM_QUOTE_MAX : len), key);
+}
+
 static size_t
 pm_path_push_index(struct pm_parser *p, size_t index)
 {
-	size_t old = p->pathlen;
-	int n = snprintf(p->path + old, sizeof(p->path) - old, "[%zu]", index);
-	if (n > 0)
-		p->pathlen = old + (size_t)n < sizeof(p->path) ? old + (size_t)n
-		                                                : sizeof(p->path) - 1;
-	return old;
+	return pm_path_push(p, "[%zu]", index);
 }
 
 static void
