@@ -191,6 +191,10 @@ struct pm_hotfix {
 	uint32_t *lines;         /* byte offset where each line starts; lines[0] = 0 */
 	size_t nlines;
 	size_t lines_cap;
+	uint32_t *chars;         /* characters before byte k * PM_CHAR_STEP, so
+	                          * columns cost O(step), not O(line length) */
+	size_t nchars;
+	size_t chars_cap;
 	struct pm_arena arena;
 };
 
@@ -200,8 +204,19 @@ void pm_hotfix_clear(struct pm_hotfix *hf);
 /* Frees everything the hotfix owns (not the struct, not SRC). NULL is a no-op. */
 void pm_hotfix_free(struct pm_hotfix *hf);
 
+/* Spacing of the character-count checkpoints in struct pm_hotfix. */
+#define PM_CHAR_STEP 512
+
+/* Records where lines start and the character checkpoints for SRC (already
+ * known to be valid UTF-8).  Line breaks are counted as libyaml counts them:
+ * CR LF, CR, LF, NEL, U+2028 and U+2029 each end a line. */
+void pm_hotfix_index(struct pm_hotfix *hf, const char *src, size_t len);
+
 /* Line and column of byte OFFSET of the source (clamped to its end). */
 struct pm_pos pm_hotfix_pos(const struct pm_hotfix *hf, uint32_t offset);
+
+/* Byte offset of 0-based LINE and character COLUMN (clamped to the source). */
+uint32_t pm_hotfix_offset(const struct pm_hotfix *hf, size_t line, size_t column);
 
 /* The value at dotted PATH ("impact.users_affected", "derived.helping_teams"),
  * or NULL when the format has no such field.  An absent value has type NONE. */

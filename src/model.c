@@ -241,6 +241,7 @@ pm_hotfix_clear(struct pm_hotfix *hf)
 	hf->src = NULL;
 	hf->src_len = 0;
 	hf->nlines = 0;
+	hf->nchars = 0;
 }
 
 void
@@ -250,14 +251,85 @@ pm_hotfix_free(struct pm_hotfix *hf)
 		return;
 	pm_arena_free(&hf->arena);
 	free(hf->lines);
+	free(hf->chars);
 	pm_hotfix_init(hf);
+}
+
+static void
+pm_u32_push(uint32_t **arr, size_t *len, size_t *cap, uint32_t v)
+{
+	if (*len == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*arr = pm_xrealloc(*arr, *cap * sizeof(**arr));
+	}
+	(*arr)[(*len)++] = v;
+}
+
+static bool
+pm_is_cont(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
+void
+pm_hotfix_index(struct pm_hotfix *hf, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	hf->src = src;
+	hf->src_len = len;
+	hf->nlines = 0;
+	hf->nchars = 0;
+	/* A UTF-8 byte order mark is skipped by libyaml without counting a
+	 * column, so line 1 starts after it. */
+	size_t i = (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) ? 3 : 0;
+	pm_u32_push(&hf->lines, &hf->nlines, &hf->lines_cap, (uint32_t)i);
+	uint32_t chars = 0;
+	for (size_t k = 0; k < len; k++) {
+		if (k % PM_CHAR_STEP == 0)
+			pm_u32_push(&hf->chars, &hf->nchars, &hf->chars_cap, chars);
+		if (!pm_is_cont(s[k]))
+			chars++;
+	}
+	pm_u32_push(&hf->chars, &hf->nchars, &hf->chars_cap, chars);
+	while (i < len) {
+		unsigned char c = s[i++];
+		bool brk = c == '\n' || c == '\r';
+		if (c == '\r' && i < len && s[i] == '\n')
+			i++;
+		/* NEL is C2 85; U+2028/9 are E2 80 A8/A9. */
+		if (c == 0xC2 && i < len && s[i] == 0x85) {
+			i++;
+			brk = true;
+		} else if (c == 0xE2 && i + 1 < len && s[i] == 0x80 &&
+		           (s[i + 1] == 0xA8 || s[i + 1] == 0xA9)) {
+			i += 2;
+			brk = true;
+		}
+		if (brk)
+			pm_u32_push(&hf->lines, &hf->nlines, &hf->lines_cap, (uint32_t)i);
+	}
+}
+
+/* Characters in the source before byte X: a checkpoint, then at most
+ * PM_CHAR_STEP bytes. */
+static uint32_t
+pm_chars_before(const struct pm_hotfix *hf, size_t x)
+{
+	size_t k = x / PM_CHAR_STEP;
+	if (k >= hf->nchars)
+		k = hf->nchars - 1;
+	uint32_t n = hf->chars[k];
+	for (size_t i = k * PM_CHAR_STEP; i < x && i < hf->src_len; i++)
+		if (!pm_is_cont((unsigned char)hf->src[i]))
+			n++;
+	return n;
 }
 
 struct pm_pos
 pm_hotfix_pos(const struct pm_hotfix *hf, uint32_t offset)
 {
 	struct pm_pos pos = { 0, 0 };
-	if (hf->nlines == 0)
+	if (hf->nlines == 0 || hf->nchars == 0)
 		return pos;
 	if (offset > hf->src_len)
 		offset = (uint32_t)hf->src_len;
@@ -270,15 +342,41 @@ pm_hotfix_pos(const struct pm_hotfix *hf, uint32_t offset)
 		else
 			hi = mid;
 	}
-	/* Columns count characters, as libyaml's marks do: skip UTF-8
-	 * continuation bytes. */
-	uint32_t col = 1;
-	for (uint32_t i = hf->lines[lo]; i < offset; i++)
-		if (((unsigned char)hf->src[i] & 0xC0) != 0x80)
-			col++;
+	uint32_t start = hf->lines[lo];
 	pos.line = (uint32_t)lo + 1;
-	pos.column = col;
+	/* Columns count characters, as libyaml's marks do. */
+	pos.column = offset > start ?
+	    pm_chars_before(hf, offset) - pm_chars_before(hf, start) + 1 : 1;
 	return pos;
+}
+
+uint32_t
+pm_hotfix_offset(const struct pm_hotfix *hf, size_t line, size_t column)
+{
+	if (line >= hf->nlines || hf->nchars == 0)
+		return (uint32_t)hf->src_len;
+	size_t start = hf->lines[line];
+	uint32_t target = pm_chars_before(hf, start) + (uint32_t)column;
+	/* The last checkpoint at or after START that does not pass TARGET. */
+	size_t lo = start / PM_CHAR_STEP, hi = hf->nchars;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (hf->chars[mid] <= target)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	size_t i = lo * PM_CHAR_STEP > start ? lo * PM_CHAR_STEP : start;
+	uint32_t n = pm_chars_before(hf, i);
+	while (i < hf->src_len && pm_is_cont((unsigned char)hf->src[i]))
+		i++;
+	while (n < target && i < hf->src_len) {
+		i++;
+		while (i < hf->src_len && pm_is_cont((unsigned char)hf->src[i]))
+			i++;
+		n++;
+	}
+	return (uint32_t)i;
 }
 
 const struct pm_value *

@@ -68,16 +68,6 @@ struct pm_parser {
 
 /* ---- encoding pass ------------------------------------------------------ */
 
-static void
-pm_lines_push(struct pm_hotfix *hf, uint32_t offset)
-{
-	if (hf->nlines == hf->lines_cap) {
-		hf->lines_cap = hf->lines_cap ? hf->lines_cap * 2 : 256;
-		hf->lines = pm_xrealloc(hf->lines, hf->lines_cap * sizeof(*hf->lines));
-	}
-	hf->lines[hf->nlines++] = offset;
-}
-
 /* What YAML allows in a stream (YAML 1.1 §5.1, as libyaml checks it). */
 static bool
 pm_yaml_printable(uint32_t c)
@@ -92,9 +82,8 @@ pm_parse_check_encoding(struct pm_hotfix *hf, const char *src, size_t len,
                         struct pm_error *err)
 {
 	const unsigned char *s = (const unsigned char *)src;
-	hf->src = src;
-	hf->src_len = len;
-	hf->nlines = 0;
+	/* Lines first, so that every error below has a line and column. */
+	pm_hotfix_index(hf, src, len);
 
 	if ((len >= 2 && ((s[0] == 0xFE && s[1] == 0xFF) ||
 	                  (s[0] == 0xFF && s[1] == 0xFE))) ||
@@ -103,11 +92,7 @@ pm_parse_check_encoding(struct pm_hotfix *hf, const char *src, size_t len,
 		    "the file is UTF-16 or UTF-32; pmcheck reads UTF-8 only "
 		    "(convert it, e.g. with iconv -t UTF-8)");
 
-	/* A UTF-8 byte order mark is allowed; libyaml skips it without
-	 * counting a column, so line 1 starts after it. */
-	size_t i = (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) ? 3 : 0;
-	pm_lines_push(hf, (uint32_t)i);
-
+	size_t i = hf->lines[0];
 	while (i < len) {
 		uint32_t cp;
 		size_t n = pm_utf8_decode(s + i, len - i, &cp);
@@ -130,13 +115,6 @@ pm_parse_check_encoding(struct pm_hotfix *hf, const char *src, size_t len,
 			    "(write it as an escape inside double quotes)", cp);
 		}
 		i += n;
-		/* Line breaks as libyaml counts them: CR LF, CR, LF, NEL,
-		 * U+2028, U+2029 each end a line. */
-		if (cp == '\r' && i < len && s[i] == '\n')
-			i++;
-		if (cp == '\r' || cp == '\n' || cp == 0x85 || cp == 0x2028 ||
-		    cp == 0x2029)
-			pm_lines_push(hf, (uint32_t)i);
 	}
 	return 0;
 }
@@ -686,20 +664,12 @@ pm_parse_time_text(const char *s, size_t len, bool date_only,
 	return 0;
 }
 
-/* Byte offset of a libyaml mark, from the line table: marks count
- * characters, and the model keeps byte spans. */
+/* Byte offset of a libyaml mark: marks count characters, and the model
+ * keeps byte spans. */
 static uint32_t
 pm_mark_offset(const struct pm_hotfix *hf, yaml_mark_t m)
 {
-	if (m.line >= hf->nlines)
-		return (uint32_t)hf->src_len;
-	size_t i = hf->lines[m.line];
-	for (size_t col = 0; col < m.column && i < hf->src_len; col++) {
-		i++;
-		while (i < hf->src_len && ((unsigned char)hf->src[i] & 0xC0) == 0x80)
-			i++;
-	}
-	return (uint32_t)i;
+	return pm_hotfix_offset(hf, m.line, m.column);
 }
 
 static const char *
