@@ -94,6 +94,8 @@ test: $(BUILD)/pmcheck $(TESTS)
 	done; \
 	echo "== golden CLI tests"; \
 	PMCHECK=$(BUILD)/pmcheck sh tests/golden.sh || fail=1; \
+	echo "== CLI behaviour tests"; \
+	PMCHECK=$(BUILD)/pmcheck sh tests/cli_misc.sh || fail=1; \
 	exit $$fail
 
 asan:

@@ -54,7 +54,8 @@ struct pm_rule {
 	int cap;                         /* SCALED: at most this many points */
 	struct pm_cond cond;
 	/* A sentence for people.  "{value}" becomes the value that matched,
-	 * "{count}" the list length or integer. */
+	 * "{count}" the list length or integer, "{percent}" a fraction as a
+	 * percentage, "{s}" an "s" unless {count} is 1. */
 	const char *message;
 	const char *doc;                 /* why the rule exists, for docs */
 };

@@ -191,8 +191,12 @@ pm_parse_day(const char *s, int64_t *day)
 	if (strlen(s) != 10 || sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 ||
 	    m < 1 || m > 12 || d < 1 || d > 31)
 		return false;
+	/* 2024-02-31 would silently become March 2: round-trip instead. */
 	*day = pm_days_from_civil(y, m, d);
-	return true;
+	int64_t ry;
+	unsigned rm, rd;
+	pm_civil_from_days(*day, &ry, &rm, &rd);
+	return ry == y && rm == m && rd == d;
 }
 
 static void
@@ -332,6 +336,8 @@ pm_print_error(struct pm_run *run, const char *name, const struct pm_error *err,
 	pm_buf_putc(b, '\n');
 	if (hf && !run->cli->quiet)
 		pm_snippet(b, hf, err);
+	/* Keep stdout and stderr in input order when both go to one log. */
+	fflush(stdout);
 	fputs(b->data, stderr);
 }
 

@@ -480,7 +480,7 @@ pm_take_key(struct pm_parser *p, uint32_t map)
 	yaml_event_t *ev = &p->ev;
 	if (ev->type != YAML_SCALAR_EVENT)
 		return pm_fail(p, PM_ERR_STRUCTURE, ev->start_mark,
-		    "a key must be a plain string, not %s",
+		    "a key must be a word or a quoted string, not %s",
 		    ev->type == YAML_MAPPING_START_EVENT ? "a mapping" : "a list");
 	const char *key = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
@@ -711,6 +711,7 @@ pm_enum_error(struct pm_parser *p, const struct pm_field_def *def,
 	char list[256] = "", q[PM_QUOTE_MAX + 8];
 	const char *best = NULL;
 	unsigned best_d = 3;
+	bool tie = false;
 	for (const struct pm_enum_value *e = def->values; e->name; e++) {
 		size_t used = strlen(list);
 		snprintf(list + used, sizeof(list) - used, "%s%s", used ? ", " : "", e->name);
@@ -718,8 +719,14 @@ pm_enum_error(struct pm_parser *p, const struct pm_field_def *def,
 		if (d < best_d) {
 			best_d = d;
 			best = e->name;
+			tie = false;
+		} else if (d == best_d && best) {
+			tie = true;
 		}
 	}
+	/* "sev5" is as close to sev1 as to sev4: a guess would mislead. */
+	if (tie)
+		best = NULL;
 	pm_quote(q, sizeof(q), v, len);
 	if (best)
 		return pm_fail(p, PM_ERR_VALUE, p->ev.start_mark,
@@ -785,6 +792,21 @@ pm_number(const char *v, size_t len, double *out)
 	return isfinite(*out);
 }
 
+/* Line breaks as YAML knows them: LF, CR, NEL, U+2028, U+2029. */
+static bool
+pm_has_break(const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c == '\n' || c == '\r' ||
+		    (c == 0xC2 && i + 1 < len && (unsigned char)v[i + 1] == 0x85) ||
+		    (c == 0xE2 && i + 2 < len && (unsigned char)v[i + 1] == 0x80 &&
+		     ((unsigned char)v[i + 2] == 0xA8 || (unsigned char)v[i + 2] == 0xA9)))
+			return true;
+	}
+	return false;
+}
+
 static bool
 pm_ieq(const char *a, const char *b)
 {
@@ -810,16 +832,19 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 		/* Block scalars end in a newline; it carries no meaning here. */
 		while (len > 0 && (v[len - 1] == '\n' || v[len - 1] == '\r'))
 			len--;
-		if (def->required) {
-			size_t k = 0;
-			while (k < len && isspace((unsigned char)v[k]))
-				k++;
-			if (k == len)
+		size_t k = 0;
+		while (k < len && isspace((unsigned char)v[k]))
+			k++;
+		if (k == len) {
+			/* A blank link or waiver must not pass the gate: blank
+			 * text counts as not given. */
+			if (def->required)
 				return pm_fail(p, PM_ERR_VALUE, ev->start_mark,
 				    "expected a non-empty string");
+			return 0;
 		}
 		if (def->parent == PM_F_NONE && strcmp(def->name, "title") == 0 &&
-		    memchr(v, '\n', len))
+		    pm_has_break(v, len))
 			return pm_fail(p, PM_ERR_VALUE, ev->start_mark,
 			    "expected one line; put details in summary");
 		slot->type = PM_V_STR;
@@ -866,7 +891,7 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 			return pm_fail(p, PM_ERR_TYPE, ev->start_mark,
 			    "expected an integer, got %s", got);
 		}
-		if (overflow || (double)i < def->min || (double)i > def->max) {
+		if (overflow || i < (int64_t)def->min || i > (int64_t)def->max) {
 			if (def->min == def->max)
 				return pm_fail(p, PM_ERR_VALUE, ev->start_mark,
 				    "expected %.0f, got %s; this pmcheck reads format "

@@ -150,7 +150,7 @@ static const struct pm_rule pm_default_rules[] = {
 	  .doc = "An SLO is a promise; breaking it needs an account." },
 	{ .id = "error_budget_spent", .trigger = SH, .points = 15,
 	  .cond = { .op = PM_OP_GE, .field = "impact.error_budget_used", .num = 0.05 },
-	  .message = "{value} of the period's error budget was burned",
+	  .message = "{percent} of the period's error budget was burned",
 	  .doc = "A visible share of the error budget is gone." },
 	{ .id = "external_communication", .trigger = SH, .points = 40,
 	  .cond = { .op = PM_OP_EQ, .field = "stakeholders.external_communication", .str = "true" },
@@ -200,7 +200,7 @@ static const struct pm_rule pm_default_rules[] = {
 	  .doc = "When someone asks for one, it is required." },
 	{ .id = "error_budget_20pct", .decisive = true,
 	  .cond = { .op = PM_OP_GE, .field = "impact.error_budget_used", .num = 0.2 },
-	  .message = "{value} of the error budget was burned (20% or more, the SRE workbook's line for a post-mortem)",
+	  .message = "{percent} of the error budget was burned (20% or more, the SRE workbook's line for a post-mortem)",
 	  .doc = "Google's SRE workbook asks for a post-mortem past 20% of the budget." },
 };
 
@@ -453,7 +453,8 @@ pm_cond_eval(const struct pm_cond *cond, const struct pm_hotfix *hf,
 
 /* ---- reports ------------------------------------------------------------ */
 
-/* Fills the rule's message template: {value}, {count}, {s} (plural). */
+/* Fills the rule's message template: {value}, {count}, {percent} (a
+ * fraction as a percentage), {s} (plural ending of {count}). */
 static const char *
 pm_message(const char *tmpl, const struct pm_match *m, struct pm_arena *arena)
 {
@@ -465,6 +466,10 @@ pm_message(const char *tmpl, const struct pm_match *m, struct pm_arena *arena)
 		} else if (strncmp(s, "{count}", 7) == 0) {
 			pm_buf_printf(&b, "%lld", (long long)m->count);
 			s += 7;
+		} else if (strncmp(s, "{percent}", 9) == 0) {
+			double n = m->value && m->value->type == PM_V_NUM ? m->value->u.n : 0;
+			pm_buf_printf(&b, "%g%%", n * 100);
+			s += 9;
 		} else if (strncmp(s, "{s}", 3) == 0) {
 			if (m->count != 1)
 				pm_buf_putc(&b, 's');

@@ -290,6 +290,10 @@ static const struct bad bad_inputs[] = {
 	{ "title: ''\n", PM_ERR_VALUE, 1, 8, "title", "non-empty" },
 	{ "title:\n", PM_ERR_TYPE, 1, 7, "title", "got nothing" },
 	{ "title: |\n  one\n  two\n", PM_ERR_VALUE, 1, 8, "title", "one line" },
+	{ "title: \"one\\rtwo\"\n", PM_ERR_VALUE, 1, 8, "title", "one line" },
+	{ "title: \"one\\Ltwo\"\n", PM_ERR_VALUE, 1, 8, "title", "one line" },
+	{ "title: x\nimpact: {users_affected: 9007199254740993}\n", PM_ERR_VALUE, 2, 26,
+	  "impact.users_affected", "from 0 to 9007199254740992" },
 	{ "title: x\ncomponents: api\n", PM_ERR_TYPE, 2, 13, "components",
 	  "expected a list of strings, got \"api\"" },
 	{ "title: x\ncomponents: [a, {b: c}]\n", PM_ERR_TYPE, 2, 17, "components[1]",
@@ -325,7 +329,7 @@ static const struct bad bad_inputs[] = {
 	  "found unexpected end of stream" },
 	{ "title: x\n  severity: sev1\n", PM_ERR_SYNTAX, 2, 11, "",
 	  "mapping values are not allowed" },
-	{ "title: x\n? [a]\n: b\n", PM_ERR_STRUCTURE, 2, 3, "", "a key must be a plain string" },
+	{ "title: x\n? [a]\n: b\n", PM_ERR_STRUCTURE, 2, 3, "", "a key must be a word or a quoted string" },
 	{ "title: \"a\xFF\"\n", PM_ERR_ENCODING, 1, 10, "", "invalid UTF-8 byte 0xFF at byte offset 9" },
 	{ "title: \"\xC0\xAF\"\n", PM_ERR_ENCODING, 1, 9, "", "invalid UTF-8" },
 	{ "title: \"\xED\xA0\x80\"\n", PM_ERR_ENCODING, 1, 9, "", "invalid UTF-8" },
@@ -532,6 +536,25 @@ test_timestamps(void **state)
 }
 
 static void
+test_suggestions_and_blanks(void **state)
+{
+	(void)state;
+	struct pm_hotfix hf;
+	struct pm_error err;
+	pm_hotfix_init(&hf);
+	/* Equally close candidates give no guess. */
+	assert_int_equal(parse(&hf, "title: x\nseverity: sev5\n", &err), -1);
+	assert_null(strstr(err.message, "did you mean"));
+	assert_int_equal(parse(&hf, "title: x\nseverity: sev11\n", &err), -1);
+	assert_non_null(strstr(err.message, "did you mean \"sev1\"?"));
+	/* Blank optional text is not given: it cannot satisfy the gate. */
+	assert_int_equal(parse(&hf, "title: x\npostmortem: {link: '', waived: '  '}\n", &err), 0);
+	assert_int_equal(hf.f[PM_F_POSTMORTEM_LINK].type, PM_V_NONE);
+	assert_int_equal(hf.f[PM_F_POSTMORTEM_WAIVED].type, PM_V_NONE);
+	pm_hotfix_free(&hf);
+}
+
+static void
 test_edit_distance(void **state)
 {
 	(void)state;
@@ -558,6 +581,7 @@ main(void)
 		cmocka_unit_test(test_scalar_limit),
 		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_timestamps),
+		cmocka_unit_test(test_suggestions_and_blanks),
 		cmocka_unit_test(test_edit_distance),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

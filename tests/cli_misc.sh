@@ -1,0 +1,322 @@
+#!/bin/sh
+# CLI behaviour that a golden case cannot express: full disks, closed pipes,
+# unreadable files, FIFOs, endless inputs, symlink loops, terminals.
+#
+#   PMCHECK=build/pmcheck sh tests/cli_misc.sh
+#
+# Prints PASS/FAIL/SKIP per check and ends with "N passed, M failed";
+# exits 1 when any check failed.  Every run of pmcheck is under a time
+# limit, so a hang shows up as a failure, not as a stuck suite.
+
+LC_ALL=C
+export LC_ALL
+unset NO_COLOR PMCHECK_CONFIG
+PMCHECK_TODAY=2024-03-01
+export PMCHECK_TODAY
+
+here=$(cd "$(dirname "$0")" && pwd) || exit 2
+root=$(dirname "$here")
+PMCHECK=${PMCHECK:-$root/build/pmcheck}
+case $PMCHECK in
+/*) ;;
+*) PMCHECK=$(pwd)/$PMCHECK ;;
+esac
+if [ ! -x "$PMCHECK" ]; then
+	echo "cli_misc.sh: $PMCHECK is not an executable; run make first" >&2
+	exit 2
+fi
+if ! command -v timeout >/dev/null 2>&1; then
+	echo "cli_misc.sh: timeout(1) is needed to bound each check" >&2
+	exit 2
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pmcheck-misc.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
+cd "$tmp" || exit 2
+cp -R "$root/examples" examples
+
+pass=0
+fail=0
+skip=0
+
+ok() {
+	echo "PASS $1"
+	pass=$((pass + 1))
+}
+
+ko() {
+	echo "FAIL $1: $2"
+	fail=$((fail + 1))
+}
+
+skipped() {
+	echo "SKIP $1: $2"
+	skip=$((skip + 1))
+}
+
+# Runs pmcheck under a 10 s limit with the remaining arguments; standard
+# streams as the caller redirects them.  Sets $st to the exit status.
+pm() {
+	timeout 10 "$PMCHECK" "$@"
+	st=$?
+}
+
+# Number of lines in a file.
+lines() {
+	wc -l <"$1" | tr -d ' '
+}
+
+# ---- a full disk: exit 4 and one message --------------------------------
+name=dev-full-status-4
+if [ -w /dev/full ]; then
+	pm examples/login-hotfix.yaml >/dev/full 2>err
+	if [ "$st" -ne 4 ]; then
+		ko $name "status $st, expected 4"
+	elif [ "$(lines err)" -ne 1 ] ||
+		! grep -q '^pmcheck: cannot write output: ' err; then
+		ko $name "stderr is not one 'pmcheck: cannot write output: ...' line: $(cat err)"
+	else
+		ok $name
+	fi
+	# Many inputs: still one message, and pmcheck stops at the first failure.
+	name=dev-full-many-inputs
+	pm -f json examples examples examples >/dev/full 2>err
+	if [ "$st" -ne 4 ] || [ "$(lines err)" -ne 1 ]; then
+		ko $name "status $st, $(lines err) stderr lines, expected 4 and 1"
+	else
+		ok $name
+	fi
+else
+	skipped $name "no writable /dev/full on this system"
+fi
+
+# ---- stdout closed: exit 4, never a crash ---------------------------------
+name=stdout-closed
+pm -q examples/minimal.yaml >&- 2>err
+if [ "$st" -ne 4 ]; then
+	ko $name "status $st, expected 4 (stderr: $(cat err))"
+elif [ "$(lines err)" -ne 1 ] || ! grep -q '^pmcheck: cannot write output: ' err; then
+	ko $name "stderr is not one 'cannot write output' line: $(cat err)"
+else
+	ok $name
+fi
+
+# ---- a closed pipe ends the run quietly -----------------------------------
+name=closed-pipe-quiet
+mkdir many
+i=0
+while [ $i -lt 300 ]; do
+	cp examples/login-hotfix.yaml "many/copy-$i.yaml"
+	i=$((i + 1))
+done
+{
+	timeout 10 "$PMCHECK" -f json many 2>err
+	echo $? >status
+} | head -c 10 >head.out
+st=$(cat status)
+if [ "$st" -eq 124 ]; then
+	ko $name "timed out after the reader went away"
+elif [ -s err ]; then
+	ko $name "stderr not empty (status $st): $(head -n 3 err)"
+elif [ "$(wc -c <head.out | tr -d ' ')" -ne 10 ]; then
+	ko $name "head did not get 10 bytes"
+elif [ "$st" -gt 128 ]; then
+	ko $name "killed by signal $((st - 128))"
+else
+	ok $name
+fi
+
+# The same with the text format, whose inputs are written one by one.
+name=closed-pipe-quiet-text
+{
+	timeout 10 "$PMCHECK" -f text --fail-on never many 2>err
+	echo $? >status
+} | head -n 1 >/dev/null
+st=$(cat status)
+if [ "$st" -eq 124 ] || [ "$st" -gt 128 ] || [ -s err ]; then
+	ko $name "status $st, stderr: $(head -n 3 err)"
+else
+	ok $name
+fi
+
+# ---- an unreadable file ---------------------------------------------------
+name=unreadable-file
+if [ "$(id -u)" -eq 0 ]; then
+	skipped $name "running as root, which reads any file"
+else
+	cp examples/minimal.yaml secret.yaml
+	chmod 000 secret.yaml
+	pm -q secret.yaml examples/minimal.yaml >out 2>err
+	if [ "$st" -ne 3 ]; then
+		ko $name "status $st, expected 3"
+	elif ! grep -q '^secret.yaml: error: cannot open: ' err; then
+		ko $name "unexpected stderr: $(cat err)"
+	elif ! grep -q '^examples/minimal.yaml: optional' out; then
+		ko $name "the readable input was not judged: $(cat out)"
+	else
+		ok $name
+	fi
+	chmod 600 secret.yaml
+fi
+
+# ---- a FIFO named *.yaml inside a directory is skipped, not waited on ------
+name=dir-with-fifo
+if command -v mkfifo >/dev/null 2>&1; then
+	mkdir fifodir
+	cp examples/minimal.yaml fifodir/a.yaml
+	mkfifo fifodir/x.yaml
+	timeout 5 "$PMCHECK" -q fifodir >out 2>err
+	st=$?
+	if [ "$st" -eq 124 ]; then
+		ko $name "hung on the FIFO"
+	elif [ "$st" -ne 0 ]; then
+		ko $name "status $st, expected 0 (stderr: $(cat err))"
+	elif [ "$(cat out)" != "fifodir/a.yaml: optional (none)" ]; then
+		ko $name "unexpected output: $(cat out)"
+	else
+		ok $name
+	fi
+else
+	skipped $name "no mkfifo"
+fi
+
+# ---- an endless input stops at --max-bytes --------------------------------
+name=dev-zero-max-bytes
+timeout 5 "$PMCHECK" --max-bytes 1K /dev/zero >out 2>err
+st=$?
+if [ "$st" -eq 124 ]; then
+	ko $name "did not stop reading /dev/zero"
+elif [ "$st" -ne 3 ]; then
+	ko $name "status $st, expected 3"
+elif ! grep -q '^/dev/zero: error: input is larger than 1024 bytes' err; then
+	ko $name "unexpected stderr: $(cat err)"
+else
+	ok $name
+fi
+
+# The same limit applies to standard input.
+name=stdin-endless-max-bytes
+timeout 5 "$PMCHECK" --max-bytes 1K - </dev/zero >out 2>err
+st=$?
+if [ "$st" -eq 124 ] || [ "$st" -ne 3 ]; then
+	ko $name "status $st, expected 3"
+else
+	ok $name
+fi
+
+# ---- symbolic link loops in a directory walk -------------------------------
+name=symlink-loop-dir
+mkdir loopdir loopdir/sub
+cp examples/minimal.yaml loopdir/sub/a.yaml
+ln -s .. loopdir/sub/up
+ln -s . loopdir/self
+ln -s loop.yaml loopdir/loop.yaml
+timeout 5 "$PMCHECK" -q loopdir >out 2>err
+st=$?
+if [ "$st" -eq 124 ]; then
+	ko $name "hung on a symlink loop"
+elif [ "$st" -ne 0 ]; then
+	ko $name "status $st, expected 0 (stderr: $(cat err))"
+elif [ "$(cat out)" != "loopdir/sub/a.yaml: optional (none)" ]; then
+	ko $name "unexpected output: $(cat out)"
+else
+	ok $name
+fi
+
+# ---- a terminal on standard input ------------------------------------------
+# script(1) from util-linux gives the command a pseudo-terminal.  Its output
+# goes through the terminal, so line ends may come back as CR LF.
+if command -v script >/dev/null 2>&1 &&
+	script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+	name=no-args-stdin-terminal
+	timeout 10 script -qec "'$PMCHECK'; echo status=\$?" /dev/null </dev/null >out 2>&1
+	tr -d '\r' <out >out.txt
+	if ! grep -q '^pmcheck: no input' out.txt; then
+		ko $name "no usage error: $(cat out.txt)"
+	elif ! grep -q "^Try 'pmcheck --help'.\$" out.txt; then
+		ko $name "no help hint: $(cat out.txt)"
+	elif ! grep -q '^status=2$' out.txt; then
+		ko $name "status is not 2: $(cat out.txt)"
+	else
+		ok $name
+	fi
+
+	# --color auto colours a terminal, unless TERM=dumb or NO_COLOR is set.
+	esc=$(printf '\033')
+	name=color-auto-terminal
+	TERM=xterm timeout 10 script -qec "'$PMCHECK' -f text --fail-on never examples/login-hotfix.yaml" /dev/null </dev/null >out 2>&1
+	if grep -q "$esc\\[" out; then
+		ok $name
+	else
+		ko $name "no colour on a terminal with --color auto"
+	fi
+	name=color-auto-no-color
+	NO_COLOR=1 TERM=xterm timeout 10 script -qec "'$PMCHECK' -f text --fail-on never examples/login-hotfix.yaml" /dev/null </dev/null >out 2>&1
+	if grep -q "$esc\\[" out; then
+		ko $name "colour despite NO_COLOR=1"
+	else
+		ok $name
+	fi
+	name=color-auto-empty-no-color
+	NO_COLOR= TERM=xterm timeout 10 script -qec "'$PMCHECK' -f text --fail-on never examples/login-hotfix.yaml" /dev/null </dev/null >out 2>&1
+	if grep -q "$esc\\[" out; then
+		ok $name
+	else
+		ko $name "an empty NO_COLOR must not turn colour off"
+	fi
+	name=color-auto-term-dumb
+	TERM=dumb timeout 10 script -qec "'$PMCHECK' -f text --fail-on never examples/login-hotfix.yaml" /dev/null </dev/null >out 2>&1
+	if grep -q "$esc\\[" out; then
+		ko $name "colour despite TERM=dumb"
+	else
+		ok $name
+	fi
+else
+	skipped no-args-stdin-terminal "script(1) from util-linux is not available"
+	skipped color-auto-terminal "script(1) from util-linux is not available"
+fi
+
+# --color auto never colours a pipe or a file.
+name=color-auto-pipe
+TERM=xterm pm -f text --fail-on never examples/login-hotfix.yaml >out 2>err
+if grep -q "$(printf '\033')" out; then
+	ko $name "colour written to a file"
+else
+	ok $name
+fi
+
+# ---- a FIFO given by name is read like a file -------------------------------
+name=fifo-argument
+if command -v mkfifo >/dev/null 2>&1; then
+	mkfifo pipe.yaml
+	# The writer is bounded too: opening a FIFO blocks until a reader comes.
+	timeout 5 sh -c 'cat examples/trivial.yaml >pipe.yaml' &
+	writer=$!
+	timeout 5 "$PMCHECK" -q pipe.yaml >out 2>err
+	st=$?
+	wait "$writer"
+	if [ "$st" -ne 0 ] || [ "$(cat out)" != "pipe.yaml: optional (none)" ]; then
+		ko $name "status $st, output: $(cat out) $(cat err)"
+	else
+		ok $name
+	fi
+else
+	skipped $name "no mkfifo"
+fi
+
+# ---- a bad PMCHECK_TODAY is a usage error ----------------------------------
+name=bad-pmcheck-today
+PMCHECK_TODAY=2024-13-01 pm -q examples/minimal.yaml >out 2>err
+if [ "$st" -ne 2 ] || [ -s out ] || [ "$(lines err)" -ne 2 ]; then
+	ko $name "status $st, expected 2 with two stderr lines: $(cat err)"
+else
+	ok $name
+fi
+
+[ "$skip" -gt 0 ] && echo "($skip skipped)"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
