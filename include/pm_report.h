@@ -58,6 +58,7 @@ struct pm_report {
 	bool has_due;                    /* post-mortem due date known */
 	int64_t due_day;                 /* days since epoch */
 	bool due_from_input;             /* postmortem.due was written */
+	struct pm_pos due_pos;           /* the date the due day comes from */
 	bool satisfied;                  /* postmortem.link or postmortem.waived given */
 };
 

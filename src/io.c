@@ -150,6 +150,8 @@ pm_io_walk(const char *dir, struct pm_strlist *list, struct pm_error *err)
 	size_t first = list->len;
 	if (pm_io_walk_into(dir, list, 0, err) < 0)
 		return -1;
-	qsort(list->items + first, list->len - first, sizeof(*list->items), pm_io_cmp);
+	if (list->len - first > 1)
+		qsort(list->items + first, list->len - first, sizeof(*list->items),
+		      pm_io_cmp);
 	return 0;
 }

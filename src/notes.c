@@ -229,6 +229,25 @@ pm_note_cmp(const void *pa, const void *pb)
 	return c ? c : strcmp(a->message, b->message);
 }
 
+/* A post-mortem that is needed, has no link or waiver, and is past its due
+ * day is the one that quietly never happens. */
+static void
+pm_notes_due(struct pm_notes *ns, int64_t today)
+{
+	const struct pm_report *rep = ns->rep;
+	if (rep->verdict < PM_VERDICT_RECOMMENDED || rep->satisfied ||
+	    !rep->has_due || rep->due_day >= today)
+		return;
+	int64_t y;
+	unsigned m, d;
+	pm_civil_from_days(rep->due_day, &y, &m, &d);
+	pm_note_add(ns, "postmortem_overdue",
+	    rep->due_from_input ? "postmortem.due" : NULL, rep->due_pos,
+	    pm_arena_printf(ns->arena, "the post-mortem was due on %04lld-%02u-%02u%s "
+	        "and has no postmortem.link yet", (long long)y, m, d,
+	        rep->due_from_input ? "" : " (from severity)"));
+}
+
 void
 pm_notes_build(struct pm_report *rep, const struct pm_policy *policy,
                int64_t today)
@@ -237,6 +256,7 @@ pm_notes_build(struct pm_report *rep, const struct pm_policy *policy,
 		.rep = rep,
 		.arena = (struct pm_arena *)&rep->hf->arena,
 	};
+	pm_notes_due(&ns, today);
 	pm_notes_timeline(&ns);
 	pm_notes_blame(&ns, policy);
 	pm_notes_actions(&ns, policy, today);

@@ -326,18 +326,34 @@ pm_yaml_error(struct pm_parser *p)
 		return pm_error_set(p->err, PM_ERR_ENCODING, pos.line, pos.column,
 		    p->path, "%s", yp->problem ? yp->problem : "unreadable input");
 	}
-	/* libyaml reports the problem and, separately, what it was parsing. */
+	const char *problem = yp->problem ? yp->problem : "syntax error";
+
+	/* A quoted scalar that never ends is reported at the end of the file;
+	 * where it starts is where the fix goes. */
+	yaml_mark_t at = yp->problem_mark;
+	if (yp->context && strstr(problem, "end of stream") != NULL)
+		at = yp->context_mark;
+
+	/* libyaml reports the problem and, separately, what it was parsing;
+	 * the latter's line is worth giving only when it is another line. */
 	char msg[400];
-	if (yp->context)
-		snprintf(msg, sizeof(msg), "%s %s (line %zu)", yp->problem, yp->context,
+	if (yp->context && yp->context_mark.line != at.line)
+		snprintf(msg, sizeof(msg), "%s %s (from line %zu)", problem, yp->context,
 		         yp->context_mark.line + 1);
+	else if (yp->context)
+		snprintf(msg, sizeof(msg), "%s %s", problem, yp->context);
 	else
-		snprintf(msg, sizeof(msg), "%s", yp->problem ? yp->problem : "syntax error");
-	/* The one YAML mistake people make most deserves a plain hint. */
-	const char *hint = yp->problem && strstr(yp->problem, "tab") ?
-	    "; indent with spaces, YAML does not allow tabs there" : "";
-	return pm_fail(p, PM_ERR_SYNTAX, yp->problem_mark, "invalid YAML: %s%s",
-	               msg, hint);
+		snprintf(msg, sizeof(msg), "%s", problem);
+
+	/* The one YAML mistake people make most deserves a plain hint: a tab
+	 * where indentation is read. */
+	const char *hint = "";
+	uint32_t off = pm_hotfix_offset(p->hf, yp->problem_mark.line,
+	                                yp->problem_mark.column);
+	if (strstr(problem, "tab") ||
+	    (off < p->hf->src_len && p->hf->src[off] == '\t'))
+		hint = "; indent with spaces, YAML does not allow tabs there";
+	return pm_fail(p, PM_ERR_SYNTAX, at, "invalid YAML: %s%s", msg, hint);
 }
 
 /* Pulls the next event into p->ev and applies the checks that hold for any
@@ -509,15 +525,16 @@ pm_skip_node(struct pm_parser *p)
 		return 0;
 	case YAML_SEQUENCE_START_EVENT:
 		for (size_t i = 0;; i++) {
-			if (pm_next(p) < 0)
-				return -1;
-			if (p->ev.type == YAML_SEQUENCE_END_EVENT)
-				return 0;
 			size_t old = pm_path_push_index(p, i);
-			int rc = pm_skip_node(p);
+			int rc = pm_next(p);
+			bool end = rc == 0 && p->ev.type == YAML_SEQUENCE_END_EVENT;
+			if (rc == 0 && !end)
+				rc = pm_skip_node(p);
 			pm_path_pop(p, old);
 			if (rc < 0)
 				return -1;
+			if (end)
+				return 0;
 		}
 	case YAML_MAPPING_START_EVENT: {
 		uint32_t map = ++p->maps;
@@ -681,7 +698,7 @@ pm_expected(const struct pm_field_def *def)
 	case PM_FT_BOOL: return "true or false";
 	case PM_FT_INT: return "an integer";
 	case PM_FT_NUM: return "a number";
-	case PM_FT_ENUM: return "one of the listed values";
+	case PM_FT_ENUM: return "one of its values";
 	case PM_FT_TIME: return "an ISO 8601 timestamp";
 	case PM_FT_DATE: return "a date (YYYY-MM-DD)";
 	case PM_FT_STR_LIST: return "a list of strings";
@@ -700,6 +717,16 @@ pm_type_error(struct pm_parser *p, const struct pm_field_def *def)
 		hint = "; write a list, e.g. [a, b] or one \"- item\" per line";
 	else if (def->type == PM_FT_MAP_LIST && p->ev.type == YAML_SCALAR_EVENT)
 		hint = "; write one \"- ...\" entry per line";
+	if (def->type == PM_FT_ENUM) {
+		char list[256] = "";
+		for (const struct pm_enum_value *e = def->values; e->name; e++) {
+			size_t used = strlen(list);
+			snprintf(list + used, sizeof(list) - used, "%s%s",
+			         used ? ", " : "", e->name);
+		}
+		return pm_fail(p, PM_ERR_TYPE, p->ev.start_mark,
+		               "expected one of %s; got %s", list, got);
+	}
 	return pm_fail(p, PM_ERR_TYPE, p->ev.start_mark, "expected %s, got %s%s",
 	               pm_expected(def), got, hint);
 }
@@ -1020,11 +1047,13 @@ pm_list(struct pm_parser *p, const struct pm_field_def *def, struct pm_value *sl
 	size_t base = p->scratch_len;
 	int rc = 0;
 	for (size_t i = 0;; i++) {
-		if ((rc = pm_next(p)) < 0)
-			break;
-		if (p->ev.type == YAML_SEQUENCE_END_EVENT)
-			break;
+		/* The index is on the path before the item's first event is
+		 * read, so an error in that event names the item. */
 		size_t old = pm_path_push_index(p, i);
+		if ((rc = pm_next(p)) < 0 || p->ev.type == YAML_SEQUENCE_END_EVENT) {
+			pm_path_pop(p, old);
+			break;
+		}
 		struct pm_value item;
 		memset(&item, 0, sizeof(item));
 		if (def->type == PM_FT_MAP_LIST) {
@@ -1232,9 +1261,12 @@ pm_document(struct pm_parser *p)
 {
 	if (pm_next(p) < 0 || pm_next(p) < 0)   /* STREAM_START, then the next */
 		return -1;
-	if (p->ev.type == YAML_STREAM_END_EVENT)
-		return pm_fail(p, PM_ERR_STRUCTURE, p->ev.start_mark,
+	if (p->ev.type == YAML_STREAM_END_EVENT) {
+		/* The end of an empty stream can lie past the last line. */
+		yaml_mark_t first = { 0, 0, 0 };
+		return pm_fail(p, PM_ERR_STRUCTURE, first,
 		    "the file is empty; expected a mapping with at least a title");
+	}
 	/* DOCUMENT_START, then the root node */
 	if (pm_next(p) < 0)
 		return -1;

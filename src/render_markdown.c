@@ -913,7 +913,7 @@ md_timeline(struct md *md)
 
 	md_heading(md, 2, "Timeline");
 	md_begin(md);
-	pm_buf_puts(out, "| Time (UTC) | Event |\n|---|---|\n");
+	pm_buf_puts(out, "| Time | Event |\n|---|---|\n");
 	for (size_t i = 0; tl != NULL && tl->type == PM_V_LIST &&
 	    i < tl->count; i++) {
 		const struct pm_value *at = md_entry(&tl->items[i], PM_EVENT_AT);
@@ -1190,7 +1190,7 @@ md_stakeholder_facts(struct md *md)
 	size_t n = 0;
 
 	md_begin(md);
-	pm_buf_puts(out, "What happened: ");
+	pm_buf_puts(out, "- **What happened:** ");
 	md_put_name(md);
 	if (started != NULL) {
 		pm_buf_puts(out, ", from ");
@@ -1203,7 +1203,7 @@ md_stakeholder_facts(struct md *md)
 	md_full_stop(out);
 	pm_buf_putc(out, '\n');
 
-	pm_buf_puts(out, "Who was affected: ");
+	pm_buf_puts(out, "- **Who was affected:** ");
 	if (users != NULL && users->type == PM_V_INT) {
 		md_sep(out, &n);
 		pm_buf_printf(out, "%" PRId64 " %s", users->u.i,
@@ -1241,7 +1241,7 @@ md_stakeholder_facts(struct md *md)
 	pm_buf_puts(out, ".\n");
 
 	n = 0;
-	pm_buf_puts(out, "What was done: ");
+	pm_buf_puts(out, "- **What was done:** ");
 	if (fix != NULL) {
 		md_sep(out, &n);
 		pm_buf_puts(out, "fixed by ");
@@ -1259,7 +1259,7 @@ md_stakeholder_facts(struct md *md)
 	if (n == 0)
 		pm_buf_puts(out, MD_TO_FILL);
 	pm_buf_puts(out, ".\n");
-	pm_buf_puts(out, "What changes now: _the action items below, in plain "
+	pm_buf_puts(out, "- **What changes now:** _the action items below, in plain "
 	    "words_.\n");
 }
 
@@ -1447,7 +1447,6 @@ pm_render_markdown(struct pm_buf *out, const struct pm_report *rep,
 		.hf = rep != NULL ? rep->hf : NULL,
 	};
 
-	(void)opts;    /* the Markdown names the hotfix, not the file */
 	if (md.hf == NULL)
 		return;
 	pm_buf_init(&md.cell);
@@ -1457,6 +1456,15 @@ pm_render_markdown(struct pm_buf *out, const struct pm_report *rep,
 	md_put_name(&md);
 	pm_buf_putc(out, '\n');
 	md_verdict(&md);
+	/* With several inputs in one document, the file tells them apart. */
+	if (opts != NULL && opts->file != NULL) {
+		md_begin(&md);
+		pm_buf_puts(out, "_Checked from ");
+		pm_escape_md_inline(out, opts->file, strlen(opts->file));
+		if (opts->version != NULL)
+			pm_buf_printf(out, " by pmcheck %s", opts->version);
+		pm_buf_puts(out, "._\n");
+	}
 	md_trigger_table(&md);
 	md_reasons(&md);
 	md_notes(&md);

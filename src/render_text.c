@@ -187,14 +187,14 @@ pm_text_triggers(struct pm_buf *out, const struct pm_report *rep,
 }
 
 /* "post-mortem: due 2024-01-19; linked: URL".  Left out for an optional
- * post-mortem that nobody linked, waived or dated: there is nothing to say. */
+ * post-mortem that nobody linked or waived: there is nothing to say. */
 static void
 pm_text_postmortem(struct pm_buf *out, const struct pm_report *rep)
 {
 	const char *link = pm_text_value(rep->hf, PM_F_POSTMORTEM_LINK);
 	const char *waived = pm_text_value(rep->hf, PM_F_POSTMORTEM_WAIVED);
 	bool pending = rep->verdict >= PM_VERDICT_RECOMMENDED;
-	if (!rep->has_due && link == NULL && waived == NULL && !pending)
+	if (link == NULL && waived == NULL && !pending)
 		return;
 
 	pm_buf_puts(out, "  post-mortem: ");

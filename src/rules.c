@@ -500,6 +500,7 @@ pm_due(struct pm_report *rep, const struct pm_policy *policy)
 		rep->has_due = true;
 		rep->due_from_input = true;
 		rep->due_day = pm_epoch_day(due->u.t.epoch);
+		rep->due_pos = due->pos;
 		return;
 	}
 	static const enum pm_field bases[] = {
@@ -514,6 +515,7 @@ pm_due(struct pm_report *rep, const struct pm_policy *policy)
 		if (v->type == PM_V_TIME) {
 			rep->has_due = true;
 			rep->due_day = pm_epoch_day(v->u.t.epoch) + policy->due_days[level];
+			rep->due_pos = v->pos;
 			return;
 		}
 	}

@@ -146,6 +146,38 @@ test_timeline_notes(void **state)
 }
 
 static void
+test_postmortem_overdue(void **state)
+{
+	(void)state;
+	struct pm_hotfix hf;
+	struct pm_report rep;
+	char got[256];
+	/* sev3 resolved 2024-02-01: due 2024-02-15, before today. */
+	judge(&hf, &rep, "title: t\nteams: [a, b]\nresolved_at: 2024-02-01T10:00:00Z\n");
+	summary(&rep, got, sizeof(got));
+	assert_string_equal(got, "3:14 postmortem_overdue\n");
+	assert_string_equal(rep.notes[0].message, "the post-mortem was due on "
+	                    "2024-02-15 (from severity) and has no postmortem.link yet");
+	pm_hotfix_free(&hf);
+	/* Written due date, still ahead: nothing. Linked: nothing. Optional:
+	 * nothing. */
+	judge(&hf, &rep, "title: t\nteams: [a, b]\npostmortem: {due: 2024-03-02}\n");
+	assert_int_equal(rep.nnotes, 0);
+	pm_hotfix_free(&hf);
+	judge(&hf, &rep, "title: t\nteams: [a, b]\npostmortem: {due: 2024-01-02, link: x}\n");
+	assert_int_equal(rep.nnotes, 0);
+	pm_hotfix_free(&hf);
+	judge(&hf, &rep, "title: t\nresolved_at: 2024-01-01\n");
+	assert_int_equal(rep.nnotes, 0);
+	pm_hotfix_free(&hf);
+	judge(&hf, &rep, "title: t\nteams: [a, b]\npostmortem: {due: 2024-01-02}\n");
+	summary(&rep, got, sizeof(got));
+	assert_string_equal(got, "3:19 postmortem_overdue\n");
+	assert_string_equal(rep.notes[0].field, "postmortem.due");
+	pm_hotfix_free(&hf);
+}
+
+static void
 test_notes_never_change_verdict(void **state)
 {
 	(void)state;
@@ -191,6 +223,7 @@ main(void)
 		cmocka_unit_test(test_blameful_wording_positions),
 		cmocka_unit_test(test_action_items),
 		cmocka_unit_test(test_timeline_notes),
+		cmocka_unit_test(test_postmortem_overdue),
 		cmocka_unit_test(test_notes_never_change_verdict),
 		cmocka_unit_test(test_many_phrases_stay_fast),
 	};

@@ -586,7 +586,7 @@ test_skeleton_sections(void **state)
 	assert_has(s, "## Impact\n\n- Customer facing: yes\n"
 	    "- Users affected: 1200\n- User flows: login\n- Data loss: no\n"
 	    "- Error budget used: 35%\n\n## Timeline");
-	assert_has(s, "| Time (UTC) | Event |\n|---|---|\n"
+	assert_has(s, "| Time | Event |\n|---|---|\n"
 	    "| 2024-01-12 09:14 UTC | Release 4.2.0 goes out |\n"
 	    "| 2024-01-12 09:59 UTC | Support escalates |\n\n");
 	assert_has(s, "## Root cause\n\n- Known: yes\n- Category: regression\n\n"
@@ -601,11 +601,11 @@ test_skeleton_sections(void **state)
 	assert_has(s, "### Web\n\nRole: owner\n\n- _What did this team see?_\n"
 	    "- _What did it need from the others?_\n"
 	    "- _What slowed the hand-off?_\n\n### Identity\n\nRole: responder\n");
-	assert_has(s, "What happened: HF-2041 — Login button unresponsive on "
+	assert_has(s, "- **What happened:** HF-2041 — Login button unresponsive on "
 	    "Safari, from 2024-01-12 09:14 UTC to 2024-01-12 11:30 UTC.\n"
-	    "Who was affected: 1200 users; customers saw the problem; in these "
+	    "- **Who was affected:** 1200 users; customers saw the problem; in these "
 	    "flows: login; no data was lost.\n"
-	    "What was done: fixed by a code change; resolved on 2024-01-12 "
+	    "- **What was done:** fixed by a code change; resolved on 2024-01-12 "
 	    "11:30 UTC after 2h 16m.\n");
 	assert_has(s, "Who needs it:\n\n- Requested by: VP Sales\n- Leadership\n");
 	assert_has(s, "| # | Action | Type | Owner | Due | Ticket |\n"
@@ -694,6 +694,7 @@ test_prompts_when_empty(void **state)
 		fx->rep.triggers[t].fired = true;
 	s = render(fx);
 	assert_shape(s);
+	assert_has(s, "\n\n_Checked from hotfix.yaml by pmcheck test._\n\n");
 	assert_has(s, "## Summary\n\n_What happened, in two or three plain "
 	    "sentences?_\n");
 	assert_has(s, "## Impact\n\n_Who was affected");
@@ -701,7 +702,8 @@ test_prompts_when_empty(void **state)
 	assert_has(s, "## Detection\n\n_How was the problem noticed");
 	assert_has(s, "## Resolution\n\n_What was changed to fix it");
 	assert_has(s, "## Teams involved\n\n_Which teams took part?");
-	assert_has(s, "Who was affected: _to fill_.\nWhat was done: _to fill_.\n");
+	assert_has(s, "- **Who was affected:** _to fill_.\n"
+	    "- **What was done:** _to fill_.\n");
 	assert_has(s, "- _Who needs this summary, and through which channel?_\n");
 	assert_has(s, "| 1 | _What will stop this from happening again, or catch "
 	    "it sooner?_ | _to fill_ | _to fill_ | _to fill_ | _to fill_ |\n");
@@ -909,7 +911,7 @@ test_deterministic_and_appends(void **state)
 {
 	struct fx *fx = fx_login();
 	struct pm_buf out = PM_BUF_INIT;
-	struct pm_render_opts opts = { .file = "hotfix.yaml" };
+	struct pm_render_opts opts = { .file = "hotfix.yaml", .version = "test" };
 	static const char prefix[] = "earlier output  \n\n\n";
 	char *a = render(fx);
 	char *b = render(fx);
