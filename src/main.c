@@ -4,6 +4,7 @@
  * read (io.c) -> parse (parse.c) -> judge (rules.c, notes.c) -> render
  * (render*.c) -> write (here).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -186,10 +187,14 @@ pm_parse_size(const char *s, size_t *out)
 static bool
 pm_parse_day(const char *s, int64_t *day)
 {
-	unsigned y, m, d;
-	char tail;
-	if (strlen(s) != 10 || sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 ||
-	    m < 1 || m > 12 || d < 1 || d > 31)
+	static const char shape[] = "dddd-dd-dd";
+	if (strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return false;
+	unsigned y = (unsigned)atoi(s), m = (unsigned)atoi(s + 5), d = (unsigned)atoi(s + 8);
+	if (m < 1 || m > 12 || d < 1 || d > 31)
 		return false;
 	/* 2024-02-31 would silently become March 2: round-trip instead. */
 	*day = pm_days_from_civil(y, m, d);
@@ -318,6 +323,15 @@ pm_snippet(struct pm_buf *b, const struct pm_hotfix *hf, const struct pm_error *
 	pm_buf_free(&pre);
 }
 
+/* Writes TEXT to stderr after stdout's pending bytes, so that both stay in
+ * input order when they go to one log. */
+static void
+pm_stderr(const char *text)
+{
+	fflush(stdout);
+	fputs(text, stderr);
+}
+
 static void
 pm_print_error(struct pm_run *run, const char *name, const struct pm_error *err,
                const struct pm_hotfix *hf)
@@ -336,9 +350,7 @@ pm_print_error(struct pm_run *run, const char *name, const struct pm_error *err,
 	pm_buf_putc(b, '\n');
 	if (hf && !run->cli->quiet)
 		pm_snippet(b, hf, err);
-	/* Keep stdout and stderr in input order when both go to one log. */
-	fflush(stdout);
-	fputs(b->data, stderr);
+	pm_stderr(b->data);
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -469,14 +481,16 @@ main(int argc, char **argv)
 			struct pm_error err;
 			pm_error_clear(&err);
 			if (pm_io_walk(arg, &files, &err) < 0) {
-				pm_print_error(&run, arg, &err, NULL);
+				/* The message names the directory that failed, which
+				 * may lie below ARG. */
+				pm_print_error(&run, "pmcheck", &err, NULL);
 				pm_status(&run, PM_EXIT_INVALID);
 			} else if (files.len == 0) {
 				struct pm_buf b = PM_BUF_INIT;
 				pm_buf_puts(&b, "pmcheck: ");
 				pm_escape_term(&b, arg, strlen(arg), false);
 				pm_buf_puts(&b, ": warning: no *.yaml or *.yml files found\n");
-				fputs(b.data, stderr);
+				pm_stderr(b.data);
 				pm_buf_free(&b);
 			}
 			for (size_t k = 0; k < files.len && !run.output_failed; k++)

@@ -244,7 +244,7 @@ pm_notes_due(struct pm_notes *ns, int64_t today)
 	pm_note_add(ns, "postmortem_overdue",
 	    rep->due_from_input ? "postmortem.due" : NULL, rep->due_pos,
 	    pm_arena_printf(ns->arena, "the post-mortem was due on %04lld-%02u-%02u%s "
-	        "and has no postmortem.link yet", (long long)y, m, d,
+	        "and has no postmortem.link or waiver yet", (long long)y, m, d,
 	        rep->due_from_input ? "" : " (from severity)"));
 }
 

@@ -1059,8 +1059,9 @@ pm_list(struct pm_parser *p, const struct pm_field_def *def, struct pm_value *sl
 		if (def->type == PM_FT_MAP_LIST) {
 			rc = pm_entry(p, def, &item);
 		} else if (p->ev.type == YAML_SCALAR_EVENT && !pm_is_null(&p->ev)) {
+			/* A blank item is a slip, not an absent value. */
 			static const struct pm_field_def item_def = {
-				.path = "", .name = "", .type = PM_FT_STR,
+				.path = "", .name = "", .type = PM_FT_STR, .required = true,
 			};
 			rc = pm_scalar(p, &item_def, &item);
 		} else {

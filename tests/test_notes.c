@@ -157,7 +157,7 @@ test_postmortem_overdue(void **state)
 	summary(&rep, got, sizeof(got));
 	assert_string_equal(got, "3:14 postmortem_overdue\n");
 	assert_string_equal(rep.notes[0].message, "the post-mortem was due on "
-	                    "2024-02-15 (from severity) and has no postmortem.link yet");
+	                    "2024-02-15 (from severity) and has no postmortem.link or waiver yet");
 	pm_hotfix_free(&hf);
 	/* Written due date, still ahead: nothing. Linked: nothing. Optional:
 	 * nothing. */

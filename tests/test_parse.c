@@ -298,6 +298,8 @@ static const struct bad bad_inputs[] = {
 	  "expected a list of strings, got \"api\"" },
 	{ "title: x\ncomponents: [a, {b: c}]\n", PM_ERR_TYPE, 2, 17, "components[1]",
 	  "expected a string, got a mapping" },
+	{ "title: x\ncomponents: [a, '  ']\n", PM_ERR_VALUE, 2, 17, "components[1]",
+	  "expected a non-empty string" },
 	{ "title: x\nservice: {a: b}\n", PM_ERR_TYPE, 2, 10, "service",
 	  "expected a string, got a mapping" },
 	{ "title: x\nimpact: true\n", PM_ERR_TYPE, 2, 9, "impact", "expected a mapping" },
