@@ -30,7 +30,6 @@ void pm_arena_init(struct pm_arena *arena);
 void *pm_arena_alloc(struct pm_arena *arena, size_t size);
 /* Copies S[0..LEN) into the arena and NUL-terminates it. */
 char *pm_arena_strndup(struct pm_arena *arena, const char *s, size_t len);
-char *pm_arena_strdup(struct pm_arena *arena, const char *s);
 /* Formats into the arena, like asprintf. */
 char *pm_arena_printf(struct pm_arena *arena, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -20,6 +20,9 @@ void pm_buf_init(struct pm_buf *buf);
 void pm_buf_free(struct pm_buf *buf);
 /* Empties the buffer but keeps its storage. */
 void pm_buf_clear(struct pm_buf *buf);
+/* Makes room for N more bytes (plus the terminating NUL) without adding
+ * any: DATA + LEN is then writable for N bytes, e.g. by read(2). */
+void pm_buf_reserve(struct pm_buf *buf, size_t n);
 void pm_buf_put(struct pm_buf *buf, const char *data, size_t len);
 void pm_buf_puts(struct pm_buf *buf, const char *s);
 void pm_buf_putc(struct pm_buf *buf, char c);

@@ -109,12 +109,6 @@ pm_arena_strndup(struct pm_arena *arena, const char *s, size_t len)
 }
 
 char *
-pm_arena_strdup(struct pm_arena *arena, const char *s)
-{
-	return pm_arena_strndup(arena, s, strlen(s));
-}
-
-char *
 pm_arena_printf(struct pm_arena *arena, const char *fmt, ...)
 {
 	va_list ap;

@@ -35,8 +35,7 @@ pm_buf_clear(struct pm_buf *buf)
 		buf->data[0] = '\0';
 }
 
-/* Makes room for N more bytes plus the terminating NUL. */
-static void
+void
 pm_buf_reserve(struct pm_buf *buf, size_t n)
 {
 	if (buf->cap - buf->len > n)

@@ -63,8 +63,7 @@ pm_io_read(const char *path, size_t max, struct pm_buf *buf, struct pm_error *er
 			    "--max-bytes, up to 64 MiB)", max);
 			goto out;
 		}
-		pm_buf_repeat(buf, '\0', want);
-		buf->len -= want;
+		pm_buf_reserve(buf, want);
 		ssize_t n = read(fd, buf->data + buf->len, want);
 		if (n < 0) {
 			if (errno == EINTR)

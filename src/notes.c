@@ -86,11 +86,30 @@ pm_find_phrase(const char *s, size_t from, size_t end, const char *phrase,
 	return -1;
 }
 
+/* What a phrase list looks for, and what its notes say. */
+struct pm_phrase_kind {
+	const char *code;
+	const char *label;
+	const char *advice;
+	bool first_only;        /* one note per value is enough */
+};
+
+static const struct pm_phrase_kind pm_blameful_kind = {
+	.code = "blameful_wording", .label = "blameful wording",
+	.advice = "describe what the system allowed and what made it likely, "
+	          "not who slipped",
+};
+
+static const struct pm_phrase_kind pm_vague_kind = {
+	.code = "vague_action", .label = "vague action item",
+	.advice = "say what will change and how everyone will know it is done",
+	.first_only = true,
+};
+
 /* One note per listed phrase found in the value's source text. */
 static void
 pm_scan_text(struct pm_notes *ns, const struct pm_value *v, const char *field,
-             const char *const *phrases, const char *code, const char *advice,
-             bool first_only)
+             const char *const *phrases, const struct pm_phrase_kind *kind)
 {
 	const struct pm_hotfix *hf = ns->rep->hf;
 	if (v->type != PM_V_STR || phrases == NULL || v->end <= v->start ||
@@ -101,21 +120,15 @@ pm_scan_text(struct pm_notes *ns, const struct pm_value *v, const char *field,
 		long at;
 		while ((at = pm_find_phrase(hf->src, from, v->end, phrases[k], &len)) >= 0) {
 			struct pm_pos pos = pm_hotfix_pos(hf, (uint32_t)at);
-			pm_note_add(ns, code, field, pos,
-			    pm_arena_printf(ns->arena, "%s \"%s\": %s",
-			        code[0] == 'b' ? "blameful wording" : "vague action item",
-			        phrases[k], advice));
-			if (first_only)
+			pm_note_add(ns, kind->code, field, pos,
+			    pm_arena_printf(ns->arena, "%s \"%s\": %s", kind->label,
+			        phrases[k], kind->advice));
+			if (kind->first_only)
 				return;
 			from = (size_t)at + len;
 		}
 	}
 }
-
-static const char pm_blame_advice[] =
-	"describe what the system allowed and what made it likely, not who slipped";
-static const char pm_vague_advice[] =
-	"say what will change and how everyone will know it is done";
 
 /* Free-text fields read for blameful wording. */
 static const enum pm_field pm_text_fields[] = {
@@ -129,19 +142,19 @@ pm_notes_blame(struct pm_notes *ns, const struct pm_policy *policy)
 	const struct pm_hotfix *hf = ns->rep->hf;
 	for (size_t i = 0; i < sizeof(pm_text_fields) / sizeof(pm_text_fields[0]); i++)
 		pm_scan_text(ns, &hf->f[pm_text_fields[i]], pm_fields[pm_text_fields[i]].path,
-		             policy->blameful, "blameful_wording", pm_blame_advice, false);
+		             policy->blameful, &pm_blameful_kind);
 
 	const struct pm_value *risks = &hf->f[PM_F_FIX_RISKS];
 	for (size_t i = 0; i < risks->count; i++)
 		pm_scan_text(ns, &risks->items[i],
 		             pm_arena_printf(ns->arena, "fix.risks[%zu]", i),
-		             policy->blameful, "blameful_wording", pm_blame_advice, false);
+		             policy->blameful, &pm_blameful_kind);
 
 	const struct pm_value *tl = &hf->f[PM_F_TIMELINE];
 	for (size_t i = 0; i < tl->count; i++)
 		pm_scan_text(ns, &tl->items[i].items[PM_EVENT_EVENT],
 		             pm_arena_printf(ns->arena, "timeline[%zu].event", i),
-		             policy->blameful, "blameful_wording", pm_blame_advice, false);
+		             policy->blameful, &pm_blameful_kind);
 }
 
 static void
@@ -166,10 +179,9 @@ pm_notes_actions(struct pm_notes *ns, const struct pm_policy *policy,
 		const struct pm_value *item = &items->items[i];
 		const char *path = pm_arena_printf(ns->arena, "action_items[%zu]", i);
 		const struct pm_value *title = &item->items[PM_ACTION_TITLE];
-		pm_scan_text(ns, title, pm_arena_printf(ns->arena, "%s.title", path),
-		             policy->vague, "vague_action", pm_vague_advice, true);
-		pm_scan_text(ns, title, pm_arena_printf(ns->arena, "%s.title", path),
-		             policy->blameful, "blameful_wording", pm_blame_advice, false);
+		const char *title_path = pm_arena_printf(ns->arena, "%s.title", path);
+		pm_scan_text(ns, title, title_path, policy->vague, &pm_vague_kind);
+		pm_scan_text(ns, title, title_path, policy->blameful, &pm_blameful_kind);
 		for (size_t k = 0; k < sizeof(required) / sizeof(required[0]); k++)
 			if (item->items[required[k].field].type == PM_V_NONE)
 				pm_note_add(ns, required[k].code, path, item->pos,

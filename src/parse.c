@@ -681,14 +681,6 @@ pm_parse_time_text(const char *s, size_t len, bool date_only,
 	return 0;
 }
 
-/* Byte offset of a libyaml mark: marks count characters, and the model
- * keeps byte spans. */
-static uint32_t
-pm_mark_offset(const struct pm_hotfix *hf, yaml_mark_t m)
-{
-	return pm_hotfix_offset(hf, m.line, m.column);
-}
-
 static const char *
 pm_expected(const struct pm_field_def *def)
 {
@@ -877,8 +869,11 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 		slot->type = PM_V_STR;
 		slot->s = pm_arena_strndup(&p->hf->arena, v, len);
 		slot->len = len;
-		slot->start = pm_mark_offset(p->hf, ev->start_mark);
-		slot->end = pm_mark_offset(p->hf, ev->end_mark);
+		/* Marks count characters; the model keeps byte spans. */
+		slot->start = pm_hotfix_offset(p->hf, ev->start_mark.line,
+		                               ev->start_mark.column);
+		slot->end = pm_hotfix_offset(p->hf, ev->end_mark.line,
+		                             ev->end_mark.column);
 		return 0;
 	}
 	case PM_FT_BOOL: {
