@@ -5,12 +5,14 @@
 #   make check      install dependencies if missing, build, run every test
 #   make asan       the same tests under AddressSanitizer + UBSan
 #                   (also: make check SANITIZE=1)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, man page, bash and zsh completions)
 #   make WERROR=1   warnings are errors
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 PKG_CONFIG ?= pkg-config
 
 CFLAGS   ?= -O2 -g
@@ -49,18 +51,32 @@ TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 all: $(BUILD)/pmcheck
 
-# Installs libyaml, cmocka and pkg-config when they are missing.
+# Installs what the build and the tests need when it is missing: libyaml,
+# cmocka and pkg-config, and Python's jsonschema and yaml modules for
+# tests/schemas.sh.  With apt-get the modules are installed for
+# /usr/bin/python3, the Python tests/schemas.sh falls back on, whichever
+# python3 comes first on PATH; without apt-get, any python3 that has them
+# will do.
 deps:
-	@if $(PKG_CONFIG) --exists yaml-0.1 cmocka 2>/dev/null; then :; \
+	@pkgs=; \
+	$(PKG_CONFIG) --exists yaml-0.1 cmocka 2>/dev/null || \
+		pkgs="libyaml-dev libcmocka-dev pkg-config"; \
+	if /usr/bin/python3 -c 'import jsonschema, yaml' >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null 2>&1 || \
+	     ! python3 -c 'import jsonschema, yaml' >/dev/null 2>&1; then \
+		pkgs="$${pkgs:+$$pkgs }python3-jsonschema python3-yaml"; \
+	fi; \
+	if [ -z "$$pkgs" ]; then :; \
 	elif command -v apt-get >/dev/null 2>&1; then \
 		SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
-		echo "installing libyaml-dev libcmocka-dev pkg-config"; \
+		echo "installing $$pkgs"; \
 		$$SUDO apt-get update -qq && \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			libyaml-dev libcmocka-dev pkg-config >/dev/null; \
+			$$pkgs >/dev/null; \
 	else \
-		echo "pmcheck: missing libraries; install libyaml-dev libcmocka-dev pkg-config" \
-		     "(or your system's libyaml, cmocka and pkg-config packages)" >&2; \
+		echo "pmcheck: missing packages; install $$pkgs" \
+		     "(or your system's libyaml, cmocka, pkg-config and Python" \
+		     "jsonschema and yaml packages)" >&2; \
 		exit 1; \
 	fi
 
@@ -96,18 +112,32 @@ test: $(BUILD)/pmcheck $(TESTS)
 	PMCHECK=$(BUILD)/pmcheck sh tests/golden.sh || fail=1; \
 	echo "== CLI behaviour tests"; \
 	PMCHECK=$(BUILD)/pmcheck sh tests/cli_misc.sh || fail=1; \
+	echo "== output file tests"; \
+	PMCHECK=$(BUILD)/pmcheck sh tests/cli_output.sh || fail=1; \
+	echo "== JSON Schema tests"; \
+	PMCHECK=$(BUILD)/pmcheck sh tests/schemas.sh || fail=1; \
+	echo "== shell completion tests"; \
+	PMCHECK=$(BUILD)/pmcheck bash tests/completions.sh || fail=1; \
+	echo "== install tests"; \
+	BUILD=$(BUILD) sh tests/install.sh || fail=1; \
+	echo "== CI recipe tests"; \
+	PMCHECK=$(BUILD)/pmcheck sh tests/ci_recipes.sh || fail=1; \
 	exit $$fail
 
 asan:
 	@$(MAKE) --no-print-directory check SANITIZE=1
 
 install: $(BUILD)/pmcheck
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BUILD)/pmcheck $(DESTDIR)$(BINDIR)/pmcheck
 	install -m 644 docs/pmcheck.1 $(DESTDIR)$(MANDIR)/man1/pmcheck.1
+	install -m 644 completions/pmcheck.bash $(DESTDIR)$(BASHCOMPDIR)/pmcheck
+	install -m 644 completions/_pmcheck $(DESTDIR)$(ZSHCOMPDIR)/_pmcheck
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/pmcheck $(DESTDIR)$(MANDIR)/man1/pmcheck.1
+	rm -f $(DESTDIR)$(BINDIR)/pmcheck $(DESTDIR)$(MANDIR)/man1/pmcheck.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/pmcheck $(DESTDIR)$(ZSHCOMPDIR)/_pmcheck
 
 clean:
 	rm -rf build

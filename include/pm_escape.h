@@ -43,6 +43,28 @@ void pm_escape_md_block(struct pm_buf *out, const char *s, size_t len);
  * so the output is always valid UTF-8; other text is copied as is. */
 void pm_escape_json(struct pm_buf *out, const char *s, size_t len);
 
+/* GitHub Actions workflow command message (the text after the second
+ * "::"): terminal-safe with line breaks shown as "\n" and "\r", never kept
+ * and never encoded as "%0A", so no input text can begin a line of the step
+ * output or of the job log (no "::command", no "##[group]"); "%" becomes
+ * "%25" so that the runner's decoding cannot make a line break either. */
+void pm_escape_github_data(struct pm_buf *out, const char *s, size_t len);
+
+/* A GitHub Actions workflow command property value (file=, title=): as
+ * pm_escape_github_data, and ":" becomes "%3A", "," becomes "%2C", so the
+ * value can neither end the property list nor start another property. */
+void pm_escape_github_property(struct pm_buf *out, const char *s, size_t len);
+
+/* Slack mrkdwn text: terminal-safe, folded to one line (a line break and the
+ * blanks around it become one space; leading and trailing blanks dropped).
+ * "&", "<", ">" become "&amp;", "&lt;", "&gt;", so no "<!channel>",
+ * "<@U123>" or "<url|text>" can form; the formatting characters * _ ~ `
+ * become their full-width forms U+FF0A, U+FF3F, U+FF5E, U+FF40, because
+ * mrkdwn has no escape character; "@" before an ASCII letter or digit gets a
+ * U+200B after it, so "@here" and "@channel" mention nobody.  Never writes a
+ * line break. */
+void pm_escape_slack(struct pm_buf *out, const char *s, size_t len);
+
 /* Length in bytes of the valid UTF-8 sequence at S (1..4), or 0 when the
  * bytes at S are not valid UTF-8 (truncated, overlong, a surrogate, above
  * U+10FFFF) or LEN is 0.  CP (may be NULL) receives the code point. */

@@ -42,4 +42,44 @@ bool pm_io_is_dir(const char *path);
  */
 int pm_io_walk(const char *dir, struct pm_strlist *list, struct pm_error *err);
 
+/*
+ * Writes DATA[0..LEN) to PATH so that PATH never holds a partial file, and
+ * never replaces anything unless FORCE says so.
+ *
+ * The bytes go to a new temporary file ".pmcheck-XXXXXXXXXX.tmp" in PATH's
+ * own directory (created with O_CREAT|O_EXCL and mode 0666 less the umask,
+ * like any new file), are written in full and fsync()ed, and the temporary
+ * file is then given PATH's name in one atomic step:
+ *
+ *  - FORCE false: renameat2(RENAME_NOREPLACE), or where the kernel or the
+ *    file system lacks it, link() then unlink().  Both fail when PATH
+ *    exists at that very moment, so a file that appears while the output is
+ *    being written is never replaced.  Nothing is checked beforehand.  A
+ *    file system with neither (rare: some FUSE mounts) fails the write
+ *    rather than risk replacing a file.
+ *  - FORCE true: rename(), so a reader of PATH sees the old file or the new
+ *    one, never a mix.  A regular file keeps its permission bits.  A
+ *    symbolic link is replaced itself; the file it points to is untouched.
+ *    A directory, device, FIFO or socket, or a link to one of these, is
+ *    refused: atomic replacement only makes sense for regular files, and
+ *    replacing /dev/stdout or /dev/null would damage the system.
+ *
+ * Afterwards the directory is fsync()ed (best effort: the data is already
+ * in place).  On every error the temporary file is removed and PATH is left
+ * as it was.  Only a process killed between creating and renaming the
+ * temporary file can leave one behind.
+ *
+ * PATH is taken literally: "-" is a file named "-"; a caller that gives "-"
+ * the meaning "standard output" handles it before calling.  DATA may be NULL
+ * when LEN is 0 (an empty file is written).
+ *
+ * Returns 0, or -1 with ERR filled: code PM_ERR_OUTPUT and a message naming
+ * PATH (raw, not escaped for a terminal) and the reason, e.g.
+ * "pm.md already exists; use --force to replace it",
+ * "out is a directory", "cannot write out/pm.md: directory out does not exist",
+ * "cannot write pm.md: No space left on device".
+ */
+int pm_io_write_atomic(const char *path, const char *data, size_t len,
+                       bool force, struct pm_error *err);
+
 #endif

@@ -85,6 +85,7 @@ enum pm_field {
 	PM_F_DERIVED_TIME_TO_DETECT_MINUTES, /* detected_at - started_at */
 	PM_F_DERIVED_MONITORING_MISSED,      /* detected_by present and not monitoring */
 	PM_F_DERIVED_HELPING_TEAMS,          /* teams with role responder or consulted */
+	PM_F_DERIVED_SIMILAR_INCIDENTS,      /* similar past incidents (--history) */
 	PM_F_COUNT
 };
 
@@ -97,6 +98,12 @@ enum pm_action_field {
 };
 /* Fields of one `timeline` entry. */
 enum pm_event_field { PM_EVENT_AT, PM_EVENT_EVENT, PM_EVENT_COUNT };
+/* Fields of one `derived.similar_incidents` entry.  LABEL (the id, else the
+ * file name) comes first: it is what a rule message lists. */
+enum pm_similar_field {
+	PM_SIMILAR_LABEL, PM_SIMILAR_TITLE, PM_SIMILAR_WHEN, PM_SIMILAR_FILE,
+	PM_SIMILAR_COUNT
+};
 
 enum pm_ftype {
 	PM_FT_NONE,

@@ -32,12 +32,15 @@ enum pm_op {
 	PM_OP_LE,
 	PM_OP_LT,
 	PM_OP_ALL,       /* every SUB holds */
-	PM_OP_ANY        /* at least one SUB holds */
+	PM_OP_ANY,       /* at least one SUB holds */
+	PM_OP_NOT        /* SUB[0] does not hold */
 };
 
 struct pm_cond {
 	enum pm_op op;
 	const char *field;               /* dotted path */
+	enum pm_field fid;               /* FIELD resolved, or PM_F_NONE: then
+	                                  * looked up by path on every use */
 	const char *str;                 /* EQ, NE */
 	double num;                      /* GE, GT, LE, LT */
 	const char *const *set;          /* IN: NULL-terminated */
@@ -58,12 +61,14 @@ struct pm_rule {
 	 * percentage, "{s}" an "s" unless {count} is 1. */
 	const char *message;
 	const char *doc;                 /* why the rule exists, for docs */
+	bool disabled;                   /* never evaluated */
 };
 
 struct pm_policy {
 	const struct pm_rule *rules;
 	size_t nrules;
 	int threshold[PM_TRIGGER_COUNT];
+	bool trigger_disabled[PM_TRIGGER_COUNT];   /* never fires */
 	const char *const *blameful;     /* NULL-terminated phrases */
 	const char *const *vague;        /* words that make an action item vague */
 	int due_days[5];                 /* post-mortem deadline by severity, [1..4] */
@@ -71,6 +76,9 @@ struct pm_policy {
 
 /* The policy built into the binary. */
 const struct pm_policy *pm_policy_default(void);
+
+/* The trigger named ID, or -1. */
+int pm_trigger_find(const char *id);
 
 /* "recurrence", "cross_team", "future_risk", "stakeholder". */
 const char *pm_trigger_id(enum pm_trigger t);

@@ -111,13 +111,22 @@ pm_arena_strndup(struct pm_arena *arena, const char *s, size_t len)
 char *
 pm_arena_printf(struct pm_arena *arena, const char *fmt, ...)
 {
+	/* Format once into a stack buffer, which holds nearly every result;
+	 * only a longer one is formatted again, straight into the arena. */
+	char small[256];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
 		n = 0;
+		small[0] = '\0';
+	}
 	char *p = pm_arena_alloc(arena, (size_t)n + 1);
+	if ((size_t)n < sizeof(small)) {
+		memcpy(p, small, (size_t)n + 1);
+		return p;
+	}
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);

@@ -88,15 +88,23 @@ pm_buf_repeat(struct pm_buf *buf, char c, size_t n)
 void
 pm_buf_printf(struct pm_buf *buf, const char *fmt, ...)
 {
+	/* Format straight into the spare room, which is nearly always big
+	 * enough; only a longer result is formatted a second time. */
+	pm_buf_reserve(buf, 64);
+	size_t room = buf->cap - buf->len;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(buf->data + buf->len, room, fmt, ap);
 	va_end(ap);
-	if (n <= 0)
+	if (n <= 0) {
+		buf->data[buf->len] = '\0';
 		return;
-	pm_buf_reserve(buf, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= room) {
+		pm_buf_reserve(buf, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	buf->len += (size_t)n;
 }

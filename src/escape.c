@@ -4,8 +4,10 @@
  * starts from the same rule: a character that a terminal would act on (C0/C1
  * controls, DEL, bidi controls, line separators) or a byte that is not UTF-8
  * is shown as a visible escape instead.  On top of that, the Markdown escapers
- * neutralise Markdown and HTML syntax, and the JSON escaper produces a string
- * literal that is always valid UTF-8.
+ * neutralise Markdown and HTML syntax, the JSON escaper produces a string
+ * literal that is always valid UTF-8, the GitHub escapers keep input from
+ * forming a workflow command and the Slack one from forming mrkdwn markup,
+ * links or mentions.
  *
  * The input is walked one character at a time with pm_utf8_decode(); a byte
  * that does not start a valid sequence counts as one character on its own, so
@@ -273,26 +275,22 @@ pm_escape_newline(const char *s, size_t len, size_t i)
 	return 0;
 }
 
-void
-pm_escape_md_inline(struct pm_buf *out, const char *s, size_t len)
+/* Appends S to LINE with every line break, and the blanks on either side of
+ * it, folded into one space: the first step of every one-line escaper that
+ * would rather join lines than show "\n". */
+static void
+pm_escape_fold(struct pm_buf *line, const char *s, size_t len)
 {
-	if (s == NULL) {
-		s = "";
-		len = 0;
-	}
-	/* Fold the text into one line first, then escape it as a line.  A line
-	 * break and the blanks on either side of it become one space. */
-	struct pm_buf line = PM_BUF_INIT;
 	size_t i = 0;
 	while (i < len) {
 		size_t nl = pm_escape_newline(s, len, i);
 		if (nl == 0) {
-			pm_buf_putc(&line, s[i++]);
+			pm_buf_putc(line, s[i++]);
 			continue;
 		}
-		while (line.len > 0 && pm_escape_is_blank(line.data[line.len - 1]))
-			line.len--;
-		pm_buf_putc(&line, ' ');
+		while (line->len > 0 && pm_escape_is_blank(line->data[line->len - 1]))
+			line->len--;
+		pm_buf_putc(line, ' ');
 		for (i += nl; i < len; ) {
 			if (pm_escape_is_blank(s[i]))
 				i++;
@@ -302,6 +300,18 @@ pm_escape_md_inline(struct pm_buf *out, const char *s, size_t len)
 				break;
 		}
 	}
+}
+
+void
+pm_escape_md_inline(struct pm_buf *out, const char *s, size_t len)
+{
+	if (s == NULL) {
+		s = "";
+		len = 0;
+	}
+	/* Fold the text into one line first, then escape it as a line. */
+	struct pm_buf line = PM_BUF_INIT;
+	pm_escape_fold(&line, s, len);
 	if (line.len > 0)
 		pm_escape_md_line(out, line.data, line.len);
 	pm_buf_free(&line);
@@ -357,6 +367,13 @@ pm_escape_json(struct pm_buf *out, const char *s, size_t len)
 	size_t run = 0;
 	size_t i = 0;
 	while (i < len) {
+		/* Printable ASCII but for the quote and the backslash is copied
+		 * as it is: most text, at one test per byte. */
+		unsigned char b = (unsigned char)s[i];
+		if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') {
+			i++;
+			continue;
+		}
 		struct pm_escape_char ch = pm_escape_next(s, len, i);
 		const char *rep = NULL;
 		if (ch.invalid)
@@ -388,4 +405,130 @@ pm_escape_json(struct pm_buf *out, const char *s, size_t len)
 	}
 	pm_buf_put(out, s + run, len - run);
 	pm_buf_putc(out, '"');
+}
+
+/*
+ * GitHub Actions takes any line of a step's output that starts with "::" as
+ * a workflow command, and decodes "%25", "%0D" and "%0A" in its message
+ * ("%3A" and "%2C" too in its properties).  So input text must hold no raw
+ * line break, which would start a line of its own, and no "%" that decoding
+ * could turn into one.  Line breaks are shown as "\n" and "\r", as everywhere
+ * else, rather than encoded as "%0A": decoded, they would still start a line
+ * of the job log with input text, and the log viewer acts on "##[group]" and
+ * its kin at the start of a line.
+ */
+static void
+pm_escape_github(struct pm_buf *out, const char *s, size_t len, bool property)
+{
+	if (s == NULL) {
+		s = "";
+		len = 0;
+	}
+	size_t run = 0;
+	size_t i = 0;
+	while (i < len) {
+		struct pm_escape_char ch = pm_escape_next(s, len, i);
+		const char *rep = NULL;
+		if (!ch.invalid && ch.cp == '%')
+			rep = "%25";
+		else if (!ch.invalid && property && ch.cp == ':')
+			rep = "%3A";        /* "::" would end the properties */
+		else if (!ch.invalid && property && ch.cp == ',')
+			rep = "%2C";        /* "," would start another property */
+		if (rep != NULL) {
+			pm_buf_put(out, s + run, i - run);
+			pm_buf_puts(out, rep);
+			run = i + ch.len;
+		} else if (ch.invalid || (pm_escape_is_unsafe(ch.cp) &&
+		    ch.cp != '\t')) {
+			pm_buf_put(out, s + run, i - run);
+			pm_escape_visible(out, &ch);
+			run = i + ch.len;
+		}
+		i += ch.len;
+	}
+	pm_buf_put(out, s + run, len - run);
+}
+
+void
+pm_escape_github_data(struct pm_buf *out, const char *s, size_t len)
+{
+	pm_escape_github(out, s, len, false);
+}
+
+void
+pm_escape_github_property(struct pm_buf *out, const char *s, size_t len)
+{
+	pm_escape_github(out, s, len, true);
+}
+
+/*
+ * Slack mrkdwn has no escape character.  Its three entities are the only
+ * way to show "&", "<" and ">" (and without them "<!channel>", "<@U123>" or
+ * "<url|text>" would be live), and the characters that start formatting can
+ * only be kept out: they become their full-width forms, which read the same
+ * and which Slack does not parse.
+ */
+static const struct {
+	char c;
+	const char *rep;
+} pm_escape_slack_map[] = {
+	{ .c = '&', .rep = "&amp;" },
+	{ .c = '<', .rep = "&lt;" },
+	{ .c = '>', .rep = "&gt;" },
+	{ .c = '*', .rep = "\xef\xbc\x8a" },    /* U+FF0A FULLWIDTH ASTERISK */
+	{ .c = '_', .rep = "\xef\xbc\xbf" },    /* U+FF3F FULLWIDTH LOW LINE */
+	{ .c = '~', .rep = "\xef\xbd\x9e" },    /* U+FF5E FULLWIDTH TILDE */
+	{ .c = '`', .rep = "\xef\xbd\x80" },    /* U+FF40 FULLWIDTH GRAVE ACCENT */
+};
+
+static const char *
+pm_escape_slack_rep(uint32_t cp)
+{
+	for (size_t i = 0; i < PM_NELEM(pm_escape_slack_map); i++)
+		if (cp == (unsigned char)pm_escape_slack_map[i].c)
+			return pm_escape_slack_map[i].rep;
+	return NULL;
+}
+
+void
+pm_escape_slack(struct pm_buf *out, const char *s, size_t len)
+{
+	if (s == NULL) {
+		s = "";
+		len = 0;
+	}
+	struct pm_buf line = PM_BUF_INIT;
+	pm_escape_fold(&line, s, len);
+	const char *l = line.data ? line.data : "";
+	size_t i = 0, n = line.len;
+	while (i < n && pm_escape_is_blank(l[i]))
+		i++;
+	while (n > i && pm_escape_is_blank(l[n - 1]))
+		n--;
+
+	size_t run = i;
+	while (i < n) {
+		struct pm_escape_char ch = pm_escape_next(l, n, i);
+		size_t next = i + ch.len;
+		const char *rep = ch.invalid ? NULL : pm_escape_slack_rep(ch.cp);
+		if (ch.invalid || (pm_escape_is_unsafe(ch.cp) && ch.cp != '\t')) {
+			pm_buf_put(out, l + run, i - run);
+			pm_escape_visible(out, &ch);
+			run = next;
+		} else if (rep != NULL) {
+			pm_buf_put(out, l + run, i - run);
+			pm_buf_puts(out, rep);
+			run = next;
+		} else if (ch.cp == '@' && next < n && pm_escape_is_alnum(l[next])) {
+			/* With link_names, Slack turns "@here", "@channel" and
+			 * "@name" into mentions; a zero-width space stops it. */
+			pm_buf_put(out, l + run, next - run);
+			pm_buf_put(out, "\xe2\x80\x8b", 3);
+			run = next;
+		}
+		i = next;
+	}
+	pm_buf_put(out, l + run, n - run);
+	pm_buf_free(&line);
 }

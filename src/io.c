@@ -1,15 +1,21 @@
 /*
- * Reading inputs and expanding directories.  Errors are returned in a
- * struct pm_error with the operating system's reason; nothing is printed.
+ * Reading inputs, expanding directories, and writing the output file
+ * atomically.  Errors are returned in a struct pm_error with the operating
+ * system's reason; nothing is printed.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
 
 #include "pm_alloc.h"
 #include "pm_io.h"
@@ -153,4 +159,325 @@ pm_io_walk(const char *dir, struct pm_strlist *list, struct pm_error *err)
 		qsort(list->items + first, list->len - first, sizeof(*list->items),
 		      pm_io_cmp);
 	return 0;
+}
+
+/* ---- writing the output file -------------------------------------------- */
+
+#define PM_IO_TMP_PREFIX ".pmcheck-"
+#define PM_IO_TMP_SUFFIX ".tmp"
+#define PM_IO_TMP_RANDOM 10
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1u << 0)   /* <linux/fs.h>; stable kernel ABI */
+#endif
+
+/* splitmix64: spreads a seed that differs in a few bits over all 64. */
+static uint64_t
+pm_io_mix(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15u;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9u;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBu;
+	return x ^ (x >> 31);
+}
+
+/*
+ * Creates a new temporary file next to PATH (DIRLEN bytes of PATH are its
+ * directory, trailing slash included).  The name only has to be unlikely:
+ * O_EXCL makes a clash (or a planted symbolic link) an EEXIST and another
+ * try, never a shared file or a write through the link.
+ * Returns the descriptor and the name in *TMP (caller frees), or -1 with
+ * errno set.
+ */
+static int
+pm_io_create_temp(const char *path, size_t dirlen, char **tmp)
+{
+	static const char alnum[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static uint64_t counter;
+	size_t n = dirlen + sizeof(PM_IO_TMP_PREFIX) - 1 + PM_IO_TMP_RANDOM +
+	           sizeof(PM_IO_TMP_SUFFIX);
+	char *name = pm_xmalloc(n);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t seed = ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)ts.tv_nsec ^
+	                ((uint64_t)getpid() << 40);
+	for (int attempt = 0; attempt < 100; attempt++) {
+		uint64_t r = pm_io_mix(seed + ++counter);
+		char *p = name;
+		memcpy(p, path, dirlen);
+		p += dirlen;
+		memcpy(p, PM_IO_TMP_PREFIX, sizeof(PM_IO_TMP_PREFIX) - 1);
+		p += sizeof(PM_IO_TMP_PREFIX) - 1;
+		for (int i = 0; i < PM_IO_TMP_RANDOM; i++) {
+			*p++ = alnum[r % (sizeof(alnum) - 1)];
+			r /= sizeof(alnum) - 1;
+		}
+		memcpy(p, PM_IO_TMP_SUFFIX, sizeof(PM_IO_TMP_SUFFIX));
+		int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0) {
+			*tmp = name;
+			return fd;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	int saved = errno;
+	free(name);
+	errno = saved;
+	return -1;
+}
+
+/* Writes all of DATA[0..LEN) to FD, through short writes and signals. */
+static int
+pm_io_write_all(int fd, const char *data, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		/* Linux moves at most about 2 GiB per call; ask for less. */
+		size_t chunk = len - off < (1u << 30) ? len - off : (1u << 30);
+		ssize_t n = write(fd, data + off, chunk);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			/* No progress and no reason: the only honest name is a
+			 * full device. */
+			errno = ENOSPC;
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Gives FROM the name TO unless TO exists: link() fails with EEXIST in one
+ * step, whatever appeared at TO a moment earlier, and unlink() then drops
+ * the temporary name.  Returns 0, or -1 with errno set and FROM in place.
+ */
+static int
+pm_io_link_noreplace(const char *from, const char *to)
+{
+	if (link(from, to) != 0) {
+		/* link(2): EPERM on our own file means the file system has no
+		 * hard links (FAT, some FUSE); name that for the caller. */
+		if (errno == EPERM)
+			errno = ENOTSUP;
+		return -1;
+	}
+	/* The data is in place under TO.  Should this fail (it hardly can:
+	 * same directory, our own file) a second name stays on the same
+	 * bytes; TO is still right. */
+	(void)unlink(from);
+	return 0;
+}
+
+/*
+ * The same, by renameat2(RENAME_NOREPLACE) where the kernel and the file
+ * system have it (Linux 3.15+, most local file systems), by link()
+ * elsewhere: NFS, FUSE, older kernels, other systems.
+ */
+static int
+pm_io_rename_noreplace(const char *from, const char *to)
+{
+#if defined(__linux__) && defined(SYS_renameat2)
+	if (syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to,
+	            RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EINVAL && errno != ENOTSUP &&
+	    errno != EOPNOTSUPP)
+		return -1;
+#endif
+	return pm_io_link_noreplace(from, to);
+}
+
+/* PATH's directory as people write it, for messages and for fsync():
+ * "out" for "out/pm.md", "/" for "/pm.md", "." for "pm.md".  DIRLEN bytes
+ * of PATH are the directory, its trailing slash included.  Caller frees. */
+static char *
+pm_io_dirname(const char *path, size_t dirlen)
+{
+	if (dirlen == 0)
+		return pm_xstrdup(".");
+	while (dirlen > 1 && path[dirlen - 1] == '/')
+		dirlen--;
+	char *dir = pm_xmalloc(dirlen + 1);
+	memcpy(dir, path, dirlen);
+	dir[dirlen] = '\0';
+	return dir;
+}
+
+/* Whether the existing entry ST (from lstat) at PATH may be replaced.
+ * Returns 0 for a regular file, a link to one or a dangling link; else -1
+ * with ERR filled. */
+static int
+pm_io_check_kind(const char *path, const struct stat *st, struct pm_error *err)
+{
+	struct stat to;
+	if (S_ISDIR(st->st_mode))
+		return pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+		                    "%s is a directory", path);
+	if (S_ISLNK(st->st_mode)) {
+		/* A link to a directory, or to a device like /dev/stdout, does
+		 * not name a file anyone means to have replaced. */
+		if (stat(path, &to) != 0 || S_ISREG(to.st_mode))
+			return 0;
+		return pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+		    "%s is a symbolic link to %s, not to a regular file; "
+		    "refusing to replace it", path,
+		    S_ISDIR(to.st_mode) ? "a directory" : "a device, pipe or socket");
+	}
+	if (!S_ISREG(st->st_mode))
+		return pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+		    "%s is a device, pipe or socket, not a regular file; "
+		    "refusing to replace it", path);
+	return 0;
+}
+
+/* Fills ERR for a no-replace step that found PATH taken.  Returns -1. */
+static int
+pm_io_exists_error(const char *path, struct pm_error *err)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0) {
+		if (pm_io_check_kind(path, &st, err) < 0)
+			return -1;
+		if (S_ISLNK(st.st_mode))
+			return pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+			    "%s already exists (a symbolic link); use --force to "
+			    "replace the link itself", path);
+	}
+	return pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+	                    "%s already exists; use --force to replace it", path);
+}
+
+/* Fills ERR for a temporary file that could not be created in DIR. */
+static int
+pm_io_create_error(const char *path, const char *dir, int e,
+                   struct pm_error *err)
+{
+	if (e == ENOENT)
+		return pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+		    "cannot write %s: directory %s does not exist", path, dir);
+	if (e == ENOTDIR)
+		return pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+		    "cannot write %s: %s is not a directory", path, dir);
+	return pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+	    "cannot write %s: cannot create a file in %s: %s", path, dir,
+	    strerror(e));
+}
+
+int
+pm_io_write_atomic(const char *path, const char *data, size_t len, bool force,
+                   struct pm_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	const char *base = path + dirlen;
+	char *dir = pm_io_dirname(path, dirlen);
+	char *tmp = NULL;
+	int fd = -1;
+	int rc = -1;
+	struct stat st;
+
+	if (path[0] == '\0') {
+		pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+		             "the output file name is empty");
+		goto out;
+	}
+	if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		if (pm_io_is_dir(path))
+			pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+			             "%s is a directory", path);
+		else
+			pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+			    "cannot write %s: a file name cannot end with '%s'", path,
+			    base[0] ? base : "/");
+		goto out;
+	}
+
+	/* With FORCE the existing entry is looked at first: not as a guard
+	 * against races (rename() replaces whatever is there by then), but so
+	 * that a directory or /dev/null is refused before any work, and a
+	 * replaced file keeps its permissions. */
+	bool keep_mode = false;
+	if (force && lstat(path, &st) == 0) {
+		if (pm_io_check_kind(path, &st, err) < 0)
+			goto out;
+		keep_mode = S_ISREG(st.st_mode);
+	}
+
+	fd = pm_io_create_temp(path, dirlen, &tmp);
+	if (fd < 0) {
+		pm_io_create_error(path, dir, errno, err);
+		goto out;
+	}
+	if (pm_io_write_all(fd, data, len) != 0 ||
+	    (keep_mode && fchmod(fd, st.st_mode & 0777) != 0))
+		goto out_errno;
+	/* Without fsync() a crash soon after the rename can leave PATH empty
+	 * on some file systems: the new name may reach the disk first. */
+	while (fsync(fd) != 0)
+		if (errno != EINTR)
+			goto out_errno;
+	int closed = close(fd);
+	fd = -1;
+	/* close() can report a write the file system could not finish (NFS,
+	 * quotas); after EINTR the descriptor is closed all the same. */
+	if (closed != 0 && errno != EINTR)
+		goto out_errno;
+
+	if (force) {
+		if (rename(tmp, path) != 0) {
+			if (errno != EISDIR)
+				goto out_errno;
+			pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+			             "%s is a directory", path);
+			goto out;
+		}
+	} else if (pm_io_rename_noreplace(tmp, path) != 0) {
+		if (errno == ENOTSUP || errno == EOPNOTSUPP) {
+			/* Neither step works here, and a plain rename could
+			 * replace a file that appeared meanwhile. */
+			pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL,
+			    "cannot write %s: the file system of %s cannot add a file "
+			    "without the risk of replacing one; --force writes it "
+			    "anyway", path, dir);
+			goto out;
+		}
+		if (errno != EEXIST)
+			goto out_errno;
+		pm_io_exists_error(path, err);
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+
+	/* The new name must survive a crash too; the data is already in place,
+	 * so a directory that cannot be synced is no reason to fail. */
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	rc = 0;
+	goto out;
+
+out_errno:
+	pm_error_set(err, PM_ERR_OUTPUT, 0, 0, NULL, "cannot write %s: %s", path,
+	             strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp != NULL) {
+		/* Every failure after the temporary file exists ends here, so
+		 * none is left behind. */
+		(void)unlink(tmp);
+		free(tmp);
+	}
+	free(dir);
+	return rc;
 }

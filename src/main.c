@@ -11,10 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "pm_config.h"
 #include "pm_escape.h"
+#include "pm_history.h"
+#include "pm_init.h"
 #include "pm_io.h"
 #include "pm_parse.h"
 #include "pm_render.h"
@@ -36,10 +40,21 @@ struct pm_cli {
 	enum pm_format format;
 	bool quiet;
 	enum pm_verdict fail_on;
+	bool fail_on_set;           /* given on the command line */
 	enum pm_color color;
 	const char *stdin_name;
 	size_t max_bytes;
 	int64_t today;
+	const char *output;         /* -o FILE, NULL: standard output */
+	bool force;
+	const char *config;         /* --config FILE */
+	bool no_config;
+	bool print_config;
+	bool list_rules;
+	bool init;                  /* --init [FILE] */
+	const char *init_file;
+	struct pm_strlist history;  /* --history DIR... */
+	int64_t history_days;       /* -1: not given */
 };
 
 /* State of one run: reused buffers and the exit status so far. */
@@ -50,6 +65,9 @@ struct pm_run {
 	struct pm_buf out;          /* rendered output not yet written */
 	struct pm_buf msg;          /* stderr text */
 	struct pm_hotfix hf;
+	const struct pm_config *cfg;
+	const struct pm_history *history;
+	int64_t history_days;
 	size_t judged;              /* inputs rendered so far */
 	int status;
 	bool output_failed;
@@ -65,11 +83,24 @@ static const char pm_usage_text[] =
 	"terminal) reads standard input.\n"
 	"\n"
 	"Options:\n"
-	"  -f, --format FMT           output format: markdown (default), text, json\n"
+	"  -f, --format FMT           output format: markdown (default), text, json,\n"
+	"                             gcc, github or slack\n"
+	"  -o, --output FILE          write the output to FILE atomically; an existing\n"
+	"                             FILE is never replaced without --force\n"
+	"      --force                let -o and --init replace an existing file\n"
 	"  -q, --quiet                one line per input: FILE: VERDICT (fired triggers)\n"
 	"      --fail-on LEVEL        never, recommended or required (default): exit 1\n"
 	"                             when an input needs a post-mortem at or above\n"
 	"                             LEVEL and has no postmortem.link or .waived\n"
+	"      --config FILE          read the policy from FILE\n"
+	"      --no-config            use the built-in policy: no file, no PMCHECK_CONFIG\n"
+	"      --print-config         print the effective configuration as YAML\n"
+	"      --list-rules           list every rule with its trigger and points\n"
+	"      --history DIR          compare with past incident files below DIR\n"
+	"                             (repeatable) for the recurrence trigger\n"
+	"      --history-days N       how far back a similar incident counts\n"
+	"                             (default 180)\n"
+	"      --init [FILE]          write a commented starter hotfix file\n"
 	"      --color WHEN           auto (default), always or never\n"
 	"      --stdin-filename NAME  name shown for standard input\n"
 	"      --max-bytes N          largest input accepted, in bytes; K and M\n"
@@ -81,24 +112,47 @@ static const char pm_usage_text[] =
 	"  0  every input judged; none needs a post-mortem at --fail-on without a\n"
 	"     link or waiver\n"
 	"  1  at least one input needs a post-mortem and has no link or waiver\n"
-	"  2  usage error; nothing was judged\n"
+	"  2  usage or configuration error; nothing was judged\n"
 	"  3  at least one input could not be read or is invalid\n"
 	"  4  the output could not be written\n"
 	"\n"
+	"Configuration: --config FILE, else $PMCHECK_CONFIG, else the nearest\n"
+	".pmcheck.yaml from the working directory upwards, else the built-in\n"
+	"policy.  Options on the command line beat the configuration.\n"
+	"\n"
 	"Environment:\n"
-	"  NO_COLOR       when set and not empty, --color auto means never\n"
-	"  PMCHECK_TODAY  YYYY-MM-DD: the date review notes treat as today\n";
+	"  PMCHECK_CONFIG  configuration file used when --config is not given\n"
+	"  NO_COLOR        when set and not empty, --color auto means never\n"
+	"  PMCHECK_TODAY   YYYY-MM-DD: the date review notes treat as today\n";
 
 enum {
 	PM_OPT_FAIL_ON = 256,
 	PM_OPT_COLOR,
 	PM_OPT_STDIN_FILENAME,
 	PM_OPT_MAX_BYTES,
+	PM_OPT_FORCE,
+	PM_OPT_CONFIG,
+	PM_OPT_NO_CONFIG,
+	PM_OPT_PRINT_CONFIG,
+	PM_OPT_LIST_RULES,
+	PM_OPT_HISTORY,
+	PM_OPT_HISTORY_DAYS,
+	PM_OPT_INIT,
 };
 
 static const struct option pm_options[] = {
 	{ .name = "format", .has_arg = required_argument, .val = 'f' },
+	{ .name = "output", .has_arg = required_argument, .val = 'o' },
+	{ .name = "force", .has_arg = no_argument, .val = PM_OPT_FORCE },
 	{ .name = "quiet", .has_arg = no_argument, .val = 'q' },
+	{ .name = "config", .has_arg = required_argument, .val = PM_OPT_CONFIG },
+	{ .name = "no-config", .has_arg = no_argument, .val = PM_OPT_NO_CONFIG },
+	{ .name = "print-config", .has_arg = no_argument, .val = PM_OPT_PRINT_CONFIG },
+	{ .name = "list-rules", .has_arg = no_argument, .val = PM_OPT_LIST_RULES },
+	{ .name = "history", .has_arg = required_argument, .val = PM_OPT_HISTORY },
+	{ .name = "history-days", .has_arg = required_argument,
+	  .val = PM_OPT_HISTORY_DAYS },
+	{ .name = "init", .has_arg = optional_argument, .val = PM_OPT_INIT },
 	{ .name = "fail-on", .has_arg = required_argument, .val = PM_OPT_FAIL_ON },
 	{ .name = "color", .has_arg = required_argument, .val = PM_OPT_COLOR },
 	{ .name = "stdin-filename", .has_arg = required_argument,
@@ -209,7 +263,7 @@ pm_parse_args(int argc, char **argv, struct pm_cli *cli, struct pm_strlist *args
 {
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":f:qhV", pm_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:o:qhV", pm_options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			cli->format = pm_format_find(optarg);
@@ -223,12 +277,62 @@ pm_parse_args(int argc, char **argv, struct pm_cli *cli, struct pm_strlist *args
 		case 'q':
 			cli->quiet = true;
 			break;
+		case 'o':
+			if (optarg[0] == '\0')
+				pm_usage_error("-o needs a file name", NULL);
+			cli->output = optarg;
+			break;
+		case PM_OPT_FORCE:
+			cli->force = true;
+			break;
+		case PM_OPT_CONFIG:
+			if (optarg[0] == '\0')
+				pm_usage_error("--config needs a file name", NULL);
+			cli->config = optarg;
+			break;
+		case PM_OPT_NO_CONFIG:
+			cli->no_config = true;
+			break;
+		case PM_OPT_PRINT_CONFIG:
+			cli->print_config = true;
+			break;
+		case PM_OPT_LIST_RULES:
+			cli->list_rules = true;
+			break;
+		case PM_OPT_INIT:
+			/* "--init=FILE" or "--init FILE": the file is optional, so
+			 * a following word that is not an option is taken as it. */
+			cli->init = true;
+			if (optarg)
+				cli->init_file = optarg;
+			else if (optind < argc && argv[optind][0] != '-')
+				cli->init_file = argv[optind++];
+			if (cli->init_file && cli->init_file[0] == '\0')
+				pm_usage_error("--init needs a file name, or none", NULL);
+			break;
+		case PM_OPT_HISTORY:
+			if (optarg[0] == '\0')
+				pm_usage_error("--history needs a directory", NULL);
+			pm_strlist_push(&cli->history, optarg);
+			break;
+		case PM_OPT_HISTORY_DAYS: {
+			char *end;
+			errno = 0;
+			long long v = strtoll(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno || v < 0 || v > 36500 ||
+			    !isdigit((unsigned char)optarg[0]))
+				pm_usage_error("--history-days '%s' is not a number of days "
+				               "from 0 to 36500", optarg);
+			cli->history_days = v;
+			break;
+		}
 		case PM_OPT_FAIL_ON: {
 			int v = pm_lookup(pm_fail_on_names, optarg);
 			if (v < 0)
 				pm_usage_error("unknown --fail-on level '%s'; expected never, "
 				               "recommended or required", optarg);
 			cli->fail_on = (enum pm_verdict)v;
+			cli->fail_on_set = true;
 			break;
 		}
 		case PM_OPT_COLOR: {
@@ -265,6 +369,8 @@ pm_parse_args(int argc, char **argv, struct pm_cli *cli, struct pm_strlist *args
 	}
 	for (int i = optind; i < argc; i++)
 		pm_strlist_push(args, argv[i]);
+	if (cli->config && cli->no_config)
+		pm_usage_error("--config and --no-config contradict each other", NULL);
 }
 
 /* ---- errors ------------------------------------------------------------- */
@@ -367,7 +473,9 @@ pm_status(struct pm_run *run, int status)
 static void
 pm_flush_out(struct pm_run *run)
 {
-	if (run->output_failed || run->out.len == 0)
+	/* With -o everything is kept and written in one go at the end, so
+	 * the file is never half written. */
+	if (run->output_failed || run->out.len == 0 || run->cli->output)
 		return;
 	size_t n = fwrite(run->out.data, 1, run->out.len, stdout);
 	pm_buf_clear(&run->out);
@@ -383,9 +491,10 @@ static void
 pm_separate(struct pm_run *run)
 {
 	/* Markdown and text documents of several inputs are set apart by a
-	 * blank line; JSON Lines and -q lines need nothing. */
+	 * blank line; line-based formats (JSON Lines, gcc, github) and -q
+	 * lines need nothing. */
 	if (run->judged++ > 0 && !run->cli->quiet &&
-	    run->cli->format != PM_FORMAT_JSON)
+	    !pm_format_line_based(run->cli->format))
 		pm_buf_putc(&run->out, '\n');
 }
 
@@ -401,8 +510,14 @@ pm_judge(struct pm_run *run, const char *path, const char *name)
 		src_hf = &run->hf;
 		if (pm_parse(&run->hf, run->src.data ? run->src.data : "", run->src.len,
 		             &err) == 0) {
+			if (run->history) {
+				struct stat st;
+				bool self = path && stat(path, &st) == 0;
+				pm_history_match(run->history, &run->hf, run->history_days,
+				                 run->cli->today, self ? &st : NULL);
+			}
 			struct pm_report rep;
-			pm_report_build(&rep, &run->hf, pm_policy_default(), run->cli->today);
+			pm_report_build(&rep, &run->hf, &run->cfg->policy, run->cli->today);
 			pm_separate(run);
 			if (run->cli->quiet)
 				pm_render_quiet(&run->out, &rep, &run->ropts);
@@ -416,9 +531,11 @@ pm_judge(struct pm_run *run, const char *path, const char *name)
 	}
 	pm_print_error(run, name, &err, src_hf);
 	pm_status(run, PM_EXIT_INVALID);
-	if (!run->cli->quiet && run->cli->format == PM_FORMAT_JSON) {
+	if (!run->cli->quiet) {
+		size_t before = run->out.len;
 		pm_render_error(run->cli->format, &run->out, &err, &run->ropts);
-		run->judged++;
+		if (run->out.len > before)
+			run->judged++;
 		pm_flush_out(run);
 	}
 }
@@ -434,6 +551,83 @@ pm_use_color(enum pm_color color)
 	       !(no_color && no_color[0]);
 }
 
+/* A history file that cannot be used is skipped with a warning; it never
+ * changes the exit status. */
+static void
+pm_history_warn(void *ctx, const char *file, const struct pm_error *err,
+                const struct pm_hotfix *hf)
+{
+	(void)hf;
+	struct pm_run *run = ctx;
+	struct pm_buf *b = &run->msg;
+	pm_buf_clear(b);
+	pm_escape_term(b, file, strlen(file), false);
+	if (err->line)
+		pm_buf_printf(b, ":%u:%u", err->line, err->column);
+	pm_buf_puts(b, ": warning: ");
+	if (err->path[0]) {
+		pm_escape_term(b, err->path, strlen(err->path), false);
+		pm_buf_puts(b, ": ");
+	}
+	pm_escape_term(b, err->message, strlen(err->message), false);
+	pm_buf_puts(b, " (skipped from the history)\n");
+	pm_stderr(b->data);
+}
+
+/* The configuration file of SPEC §3: --config, else PMCHECK_CONFIG, else
+ * the nearest .pmcheck.yaml upwards, else none.  Exits 2 on an error. */
+static void
+pm_load_config(struct pm_run *run, struct pm_config *cfg, char **found)
+{
+	const struct pm_cli *cli = run->cli;
+	const char *path = cli->config;
+	if (path == NULL && !cli->no_config) {
+		const char *env = getenv("PMCHECK_CONFIG");
+		path = env && env[0] ? env : (*found = pm_config_find());
+	}
+	if (path == NULL)
+		return;
+	struct pm_error err;
+	pm_error_clear(&err);
+	if (pm_config_load(cfg, path, &err) < 0) {
+		pm_print_error(run, path, &err, err.line ? &cfg->doc : NULL);
+		exit(PM_EXIT_USAGE);
+	}
+}
+
+/* Writes the whole output to -o FILE, or what is left of it to stdout. */
+static void
+pm_finish_output(struct pm_run *run)
+{
+	const char *file = run->cli->output;
+	/* Every input failed and nothing was rendered: an empty file would
+	 * only stand in the way of the next run. */
+	if (file && run->out.len == 0 && run->status == PM_EXIT_INVALID)
+		file = NULL;
+	if (file && !run->output_failed) {
+		struct pm_error err;
+		pm_error_clear(&err);
+		if (pm_io_write_atomic(file, run->out.data, run->out.len,
+		                       run->cli->force, &err) < 0) {
+			pm_print_error(run, "pmcheck", &err, NULL);
+			pm_status(run, PM_EXIT_OUTPUT);
+			run->output_failed = true;
+		}
+	}
+	pm_flush_out(run);
+	if (!run->output_failed && (fflush(stdout) != 0 || ferror(stdout))) {
+		if (errno != EPIPE)
+			fprintf(stderr, "pmcheck: cannot write output: %s\n", strerror(errno));
+		pm_status(run, PM_EXIT_OUTPUT);
+		run->output_failed = true;
+	}
+	if (fclose(stdout) != 0 && !run->output_failed) {
+		if (errno != EPIPE)
+			fprintf(stderr, "pmcheck: cannot write output: %s\n", strerror(errno));
+		pm_status(run, PM_EXIT_OUTPUT);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -447,13 +641,72 @@ main(int argc, char **argv)
 		.color = PM_COLOR_AUTO,
 		.max_bytes = PM_DEFAULT_MAX_BYTES,
 		.today = pm_floor_div((int64_t)time(NULL), 86400),
+		.history_days = -1,
 	};
 	struct pm_strlist args = { 0 };
 	pm_parse_args(argc, argv, &cli, &args);
+	if (cli.init && cli.init_file) {
+		if (cli.output)
+			pm_usage_error("give the file to --init or to -o, not both", NULL);
+		cli.output = cli.init_file;
+	}
+	/* "-o -" is standard output, as for inputs. */
+	if (cli.output && strcmp(cli.output, "-") == 0)
+		cli.output = NULL;
 
 	const char *today = getenv("PMCHECK_TODAY");
 	if (today && today[0] && !pm_parse_day(today, &cli.today))
 		pm_usage_error("PMCHECK_TODAY='%s' is not a date (YYYY-MM-DD)", today);
+
+	struct pm_config cfg;
+	pm_config_init(&cfg);
+	struct pm_run run = {
+		.cli = &cli,
+		.cfg = &cfg,
+		.ropts = { .version = PM_VERSION },
+	};
+	char *found = NULL;
+	pm_load_config(&run, &cfg, &found);
+
+	/* Command line beats the configuration, which beats the defaults. */
+	if (cli.fail_on_set || cfg.fail_on < 0)
+		cfg.fail_on = (int)cli.fail_on;
+	if (cli.history_days >= 0 || cfg.history_days < 0)
+		cfg.history_days = cli.history_days >= 0 ? cli.history_days
+		                                         : PM_HISTORY_DAYS_DEFAULT;
+	if (cli.history.len) {
+		cfg.history = (const char **)cli.history.items;
+		cfg.nhistory = cli.history.len;
+	}
+	cli.fail_on = (enum pm_verdict)cfg.fail_on;
+
+	if (cli.init || cli.print_config || cli.list_rules) {
+		if (cli.init)
+			pm_init_render(&run.out);
+		else if (cli.print_config)
+			pm_config_print(&run.out, &cfg);
+		else
+			pm_config_list_rules(&run.out, &cfg);
+		pm_finish_output(&run);
+		if (cli.init && cli.output && run.status == PM_EXIT_OK && !cli.quiet) {
+			struct pm_buf b = PM_BUF_INIT;
+			pm_buf_puts(&b, "pmcheck: wrote ");
+			pm_escape_term(&b, cli.output, strlen(cli.output), false);
+			pm_buf_puts(&b, "; fill it in, then run: pmcheck ");
+			pm_escape_term(&b, cli.output, strlen(cli.output), false);
+			pm_buf_putc(&b, '\n');
+			fputs(b.data, stderr);
+			pm_buf_free(&b);
+		}
+		int status = run.status;
+		pm_buf_free(&run.out);
+		pm_buf_free(&run.msg);
+		pm_config_free(&cfg);
+		free(found);
+		pm_strlist_free(&cli.history);
+		pm_strlist_free(&args);
+		return status;
+	}
 
 	if (args.len == 0) {
 		if (isatty(STDIN_FILENO))
@@ -462,16 +715,26 @@ main(int argc, char **argv)
 		pm_strlist_push(&args, "-");
 	}
 
-	struct pm_run run = {
-		.cli = &cli,
-		.ropts = {
-			.color = pm_use_color(cli.color),
-			.fail_on = cli.fail_on,
-			.version = PM_VERSION,
-		},
-	};
-	pm_hotfix_init(&run.hf);
+	struct pm_history history;
+	pm_history_init(&history);
+	for (size_t i = 0; i < cfg.nhistory; i++) {
+		struct pm_error err;
+		pm_error_clear(&err);
+		if (pm_history_load(&history, cfg.history[i], cli.max_bytes,
+		                    pm_history_warn, &run, &err) < 0) {
+			pm_print_error(&run, "pmcheck", &err, NULL);
+			exit(PM_EXIT_USAGE);
+		}
+	}
+	if (cfg.nhistory) {
+		run.history = &history;
+		run.history_days = cfg.history_days;
+	}
 
+	run.ropts.color = pm_use_color(cli.color) && cli.output == NULL;
+	run.ropts.fail_on = cli.fail_on;
+	run.ropts.config = cfg.path;
+	pm_hotfix_init(&run.hf);
 	for (size_t i = 0; i < args.len && !run.output_failed; i++) {
 		const char *arg = args.items[i];
 		if (strcmp(arg, "-") == 0) {
@@ -501,22 +764,16 @@ main(int argc, char **argv)
 		}
 	}
 
-	if (!run.output_failed && (fflush(stdout) != 0 || ferror(stdout))) {
-		if (errno != EPIPE)
-			fprintf(stderr, "pmcheck: cannot write output: %s\n", strerror(errno));
-		pm_status(&run, PM_EXIT_OUTPUT);
-		run.output_failed = true;
-	}
-	if (fclose(stdout) != 0 && !run.output_failed) {
-		if (errno != EPIPE)
-			fprintf(stderr, "pmcheck: cannot write output: %s\n", strerror(errno));
-		pm_status(&run, PM_EXIT_OUTPUT);
-	}
+	pm_finish_output(&run);
 
 	pm_hotfix_free(&run.hf);
 	pm_buf_free(&run.src);
 	pm_buf_free(&run.out);
 	pm_buf_free(&run.msg);
 	pm_strlist_free(&args);
+	pm_history_free(&history);
+	pm_config_free(&cfg);
+	free(found);
+	pm_strlist_free(&cli.history);
 	return run.status;
 }

@@ -87,6 +87,17 @@ static const struct pm_field_def pm_event_fields[PM_EVENT_COUNT] = {
 		.required = true, .doc = "what happened" },
 };
 
+static const struct pm_field_def pm_similar_fields[PM_SIMILAR_COUNT] = {
+	[PM_SIMILAR_LABEL] = { .path = "label", .name = "label", .type = PM_FT_STR,
+		.doc = "the past incident's id, else its file name" },
+	[PM_SIMILAR_TITLE] = { .path = "title", .name = "title", .type = PM_FT_STR,
+		.doc = "its title" },
+	[PM_SIMILAR_WHEN] = { .path = "when", .name = "when", .type = PM_FT_TIME,
+		.doc = "when it was detected (else resolved, else started)" },
+	[PM_SIMILAR_FILE] = { .path = "file", .name = "file", .type = PM_FT_STR,
+		.doc = "the history file it was read from" },
+};
+
 #define TOP(id, n, t, ...) \
 	[id] = { .path = n, .name = n, .parent = PM_F_NONE, .type = t, __VA_ARGS__ }
 #define SUB(id, par, p, n, t, ...) \
@@ -215,6 +226,11 @@ const struct pm_field_def pm_fields[PM_F_COUNT] = {
 	SUB(PM_F_DERIVED_HELPING_TEAMS, PM_F_DERIVED, "derived", "helping_teams",
 	    PM_FT_INT, .computed = true,
 	    .doc = "teams with role responder or consulted"),
+	SUB(PM_F_DERIVED_SIMILAR_INCIDENTS, PM_F_DERIVED, "derived",
+	    "similar_incidents", PM_FT_MAP_LIST, .computed = true,
+	    .items = pm_similar_fields, .nitems = PM_SIMILAR_COUNT,
+	    .doc = "past incidents of --history with the same service and a "
+	           "shared component or root-cause category"),
 };
 
 enum pm_field
@@ -271,6 +287,26 @@ pm_is_cont(unsigned char c)
 	return (c & 0xC0) == 0x80;
 }
 
+/* Characters that start in S[0..N): the bytes that do not continue one.
+ * Eight bytes at a time, since columns of non-ASCII text count here: a
+ * continuation byte has its top bit set and the next bit clear, and the
+ * multiplication adds up the eight 0-or-1 bytes in the top one. */
+static uint32_t
+pm_count_chars(const unsigned char *s, size_t n)
+{
+	uint32_t chars = (uint32_t)n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, sizeof(w));
+		uint64_t cont = w & ~(w << 1) & 0x8080808080808080u;
+		chars -= (uint32_t)(((cont >> 7) * 0x0101010101010101u) >> 56);
+	}
+	for (; i < n; i++)
+		chars -= pm_is_cont(s[i]);
+	return chars;
+}
+
 void
 pm_hotfix_index(struct pm_hotfix *hf, const char *src, size_t len)
 {
@@ -284,15 +320,17 @@ pm_hotfix_index(struct pm_hotfix *hf, const char *src, size_t len)
 	size_t i = (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) ? 3 : 0;
 	pm_u32_push(&hf->lines, &hf->nlines, &hf->lines_cap, (uint32_t)i);
 	uint32_t chars = 0;
-	for (size_t k = 0; k < len; k++) {
-		if (k % PM_CHAR_STEP == 0)
-			pm_u32_push(&hf->chars, &hf->nchars, &hf->chars_cap, chars);
-		if (!pm_is_cont(s[k]))
-			chars++;
+	for (size_t k = 0; k < len; k += PM_CHAR_STEP) {
+		pm_u32_push(&hf->chars, &hf->nchars, &hf->chars_cap, chars);
+		size_t to = len - k < PM_CHAR_STEP ? len : k + PM_CHAR_STEP;
+		chars += pm_count_chars(s + k, to - k);
 	}
 	pm_u32_push(&hf->chars, &hf->nchars, &hf->chars_cap, chars);
 	while (i < len) {
 		unsigned char c = s[i++];
+		/* Most bytes are none of the four that can end a line. */
+		if (c > '\r' && c != 0xC2 && c != 0xE2)
+			continue;
 		bool brk = c == '\n' || c == '\r';
 		if (c == '\r' && i < len && s[i] == '\n')
 			i++;
@@ -310,8 +348,27 @@ pm_hotfix_index(struct pm_hotfix *hf, const char *src, size_t len)
 	}
 }
 
+/* The end of checkpoint block K: where block K + 1 starts, or the end of
+ * the source. */
+static size_t
+pm_block_end(const struct pm_hotfix *hf, size_t k)
+{
+	size_t to = (k + 1) * PM_CHAR_STEP;
+	return to < hf->src_len ? to : hf->src_len;
+}
+
+/* True when no byte of checkpoint block K continues a character, so that
+ * inside it bytes and characters count alike: all of an ASCII file's blocks,
+ * and most of any other's.  Offsets and columns then need no scan. */
+static bool
+pm_block_plain(const struct pm_hotfix *hf, size_t k)
+{
+	return k + 1 < hf->nchars &&
+	       hf->chars[k + 1] - hf->chars[k] == pm_block_end(hf, k) - k * PM_CHAR_STEP;
+}
+
 /* Characters in the source before byte X: a checkpoint, then at most
- * PM_CHAR_STEP bytes. */
+ * PM_CHAR_STEP bytes, none in a plain block. */
 static uint32_t
 pm_chars_before(const struct pm_hotfix *hf, size_t x)
 {
@@ -319,10 +376,12 @@ pm_chars_before(const struct pm_hotfix *hf, size_t x)
 	if (k >= hf->nchars)
 		k = hf->nchars - 1;
 	uint32_t n = hf->chars[k];
-	for (size_t i = k * PM_CHAR_STEP; i < x && i < hf->src_len; i++)
-		if (!pm_is_cont((unsigned char)hf->src[i]))
-			n++;
-	return n;
+	size_t from = k * PM_CHAR_STEP, to = x < hf->src_len ? x : hf->src_len;
+	if (to <= from)
+		return n;
+	if (pm_block_plain(hf, k))
+		return n + (uint32_t)(to - from);
+	return n + pm_count_chars((const unsigned char *)hf->src + from, to - from);
 }
 
 struct pm_pos
@@ -370,13 +429,25 @@ pm_hotfix_offset(const struct pm_hotfix *hf, size_t line, size_t column)
 	uint32_t n = pm_chars_before(hf, i);
 	while (i < hf->src_len && pm_is_cont((unsigned char)hf->src[i]))
 		i++;
+	if (pm_block_plain(hf, lo) && i < pm_block_end(hf, lo)) {
+		/* One byte per character up to the block's end. */
+		size_t step = pm_block_end(hf, lo) - i;
+		if (step > target - n)
+			step = target - n;
+		i += step;
+		n += (uint32_t)step;
+		while (i < hf->src_len && pm_is_cont((unsigned char)hf->src[i]))
+			i++;
+	}
 	while (n < target && i < hf->src_len) {
 		i++;
 		while (i < hf->src_len && pm_is_cont((unsigned char)hf->src[i]))
 			i++;
 		n++;
 	}
-	return (uint32_t)i;
+	/* The last checkpoint stands at the end of the source, which need not
+	 * be a multiple of the step: never answer past the end. */
+	return (uint32_t)(i < hf->src_len ? i : hf->src_len);
 }
 
 const struct pm_value *

@@ -1321,3 +1321,164 @@ pm_parse(struct pm_hotfix *hf, const char *src, size_t len, struct pm_error *err
 	free(p.scratch);
 	return rc;
 }
+
+/* ---- generic trees ------------------------------------------------------ */
+
+static int pm_tree_node(struct pm_parser *p, struct pm_node *out);
+
+/* Children of one collection, collected in a growable array and moved to
+ * the arena once their number is known. */
+static void
+pm_tree_finish(struct pm_parser *p, struct pm_node *out, struct pm_node *kids,
+               size_t n)
+{
+	out->count = n;
+	if (n) {
+		out->items = pm_arena_alloc(&p->hf->arena, n * sizeof(*kids));
+		memcpy(out->items, kids, n * sizeof(*kids));
+	}
+	free(kids);
+}
+
+static struct pm_node *
+pm_tree_grow(struct pm_node **kids, size_t n, size_t *cap)
+{
+	if (n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*kids = pm_xrealloc(*kids, *cap * sizeof(**kids));
+	}
+	memset(&(*kids)[n], 0, sizeof(**kids));
+	return &(*kids)[n];
+}
+
+static int
+pm_tree_list(struct pm_parser *p, struct pm_node *out)
+{
+	struct pm_node *kids = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		size_t old = pm_path_push_index(p, n);
+		int rc = pm_next(p);
+		bool end = rc == 0 && p->ev.type == YAML_SEQUENCE_END_EVENT;
+		if (rc == 0 && !end)
+			rc = pm_tree_node(p, pm_tree_grow(&kids, n++, &cap));
+		pm_path_pop(p, old);
+		if (rc < 0) {
+			free(kids);
+			return -1;
+		}
+		if (end)
+			break;
+	}
+	pm_tree_finish(p, out, kids, n);
+	return 0;
+}
+
+static int
+pm_tree_map(struct pm_parser *p, struct pm_node *out)
+{
+	uint32_t map = ++p->maps;
+	struct pm_node *kids = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (pm_next(p) < 0)
+			goto fail;
+		if (p->ev.type == YAML_MAPPING_END_EVENT)
+			break;
+		if (pm_take_key(p, map) < 0)
+			goto fail;
+		struct pm_node *kid = pm_tree_grow(&kids, n++, &cap);
+		size_t len = p->ev.data.scalar.length;
+		kid->key = pm_arena_strndup(&p->hf->arena,
+		                            (const char *)p->ev.data.scalar.value, len);
+		kid->key_pos = pm_mark_pos(p->ev.start_mark);
+		size_t old = pm_path_push_key(p, kid->key, len);
+		int rc = pm_next(p);
+		if (rc == 0)
+			rc = pm_tree_node(p, kid);
+		pm_path_pop(p, old);
+		if (rc < 0)
+			goto fail;
+	}
+	pm_tree_finish(p, out, kids, n);
+	return 0;
+fail:
+	free(kids);
+	return -1;
+}
+
+/* The current event starts a node; fills OUT (whose key is already set). */
+static int
+pm_tree_node(struct pm_parser *p, struct pm_node *out)
+{
+	out->pos = pm_mark_pos(p->ev.start_mark);
+	switch (p->ev.type) {
+	case YAML_SCALAR_EVENT:
+		out->type = PM_NODE_SCALAR;
+		out->plain = pm_is_plain(&p->ev);
+		out->null = pm_is_null(&p->ev);
+		out->len = p->ev.data.scalar.length;
+		out->s = pm_arena_strndup(&p->hf->arena,
+		                          (const char *)p->ev.data.scalar.value, out->len);
+		return 0;
+	case YAML_SEQUENCE_START_EVENT:
+		out->type = PM_NODE_LIST;
+		return pm_tree_list(p, out);
+	case YAML_MAPPING_START_EVENT:
+		out->type = PM_NODE_MAP;
+		return pm_tree_map(p, out);
+	default:
+		return pm_fail(p, PM_ERR_SYNTAX, p->ev.start_mark, "unexpected YAML event");
+	}
+}
+
+static int
+pm_tree_document(struct pm_parser *p, struct pm_node *root)
+{
+	if (pm_next(p) < 0 || pm_next(p) < 0)   /* STREAM_START, then the next */
+		return -1;
+	if (p->ev.type == YAML_STREAM_END_EVENT)
+		return 0;                          /* empty: root stays NONE */
+	if (pm_next(p) < 0 || pm_tree_node(p, root) < 0)
+		return -1;
+	if (pm_next(p) < 0 || pm_next(p) < 0)   /* DOCUMENT_END, then the next */
+		return -1;
+	if (p->ev.type == YAML_DOCUMENT_START_EVENT)
+		return pm_fail(p, PM_ERR_STRUCTURE, p->ev.start_mark,
+		    "a second document; the file holds one document");
+	return 0;
+}
+
+int
+pm_parse_tree(struct pm_hotfix *doc, const char *src, size_t len,
+              const struct pm_node **root, struct pm_error *err)
+{
+	pm_hotfix_clear(doc);
+	*root = NULL;
+	if (len > UINT32_MAX - 1)
+		return pm_error_set(err, PM_ERR_TOO_LARGE, 0, 0, NULL,
+		    "input of %zu bytes is too large", len);
+	if (pm_parse_check_encoding(doc, src, len, err) < 0)
+		return -1;
+
+	struct pm_parser p;
+	memset(&p, 0, sizeof(p));
+	p.hf = doc;
+	p.err = err;
+	if (!yaml_parser_initialize(&p.yp)) {
+		fputs("pmcheck: out of memory\n", stderr);
+		abort();
+	}
+	yaml_parser_set_input(&p.yp, pm_parse_read, &p);
+
+	struct pm_node *node = pm_arena_alloc(&doc->arena, sizeof(*node));
+	int rc = pm_tree_document(&p, node);
+	if (rc == 0)
+		*root = node;
+	if (p.have_ev)
+		yaml_event_delete(&p.ev);
+	yaml_parser_delete(&p.yp);
+	free(p.keys);
+	free(p.scratch);
+	return rc;
+}

@@ -2,7 +2,8 @@
  * The output formats and what they share.  Each format is one row of
  * pm_formats: its name, the function that renders a judged input and the one
  * that renders an input that could not be judged (NULL: nothing on stdout,
- * main.c reports the error on stderr).  Adding a format is adding a row and
+ * main.c reports the error on stderr), and whether it writes lines that need
+ * no separator between inputs.  Adding a format is adding a row and
  * its enum value.  The -q line, the --fail-on gate and the date, time and
  * duration helpers live here so every format words them the same way.
  */
@@ -24,6 +25,7 @@ struct pm_format_def {
 	    const struct pm_render_opts *);
 	void (*error)(struct pm_buf *, const struct pm_error *,
 	    const struct pm_render_opts *);
+	bool lines;             /* see pm_format_line_based() */
 };
 
 static const struct pm_format_def pm_formats[PM_FORMAT_COUNT] = {
@@ -41,6 +43,24 @@ static const struct pm_format_def pm_formats[PM_FORMAT_COUNT] = {
 		.name = "json",
 		.report = pm_render_json,
 		.error = pm_render_json_error,
+		.lines = true,
+	},
+	[PM_FORMAT_GCC] = {
+		.name = "gcc",
+		.report = pm_render_gcc,
+		.error = pm_render_gcc_error,
+		.lines = true,
+	},
+	[PM_FORMAT_GITHUB] = {
+		.name = "github",
+		.report = pm_render_github,
+		.error = pm_render_github_error,
+		.lines = true,
+	},
+	[PM_FORMAT_SLACK] = {
+		.name = "slack",
+		.report = pm_render_slack,
+		.error = NULL,
 	},
 };
 
@@ -96,6 +116,13 @@ pm_format_names(void)
 	}
 	names[n] = '\0';
 	return names;
+}
+
+bool
+pm_format_line_based(enum pm_format fmt)
+{
+	const struct pm_format_def *def = pm_format_get(fmt);
+	return def != NULL && def->lines;
 }
 
 bool

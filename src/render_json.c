@@ -42,24 +42,47 @@ pm_json_field(struct pm_buf *out, const struct pm_hotfix *hf, enum pm_field f)
 		pm_json_str(out, v->s);
 }
 
+/* A decimal integer.  Every object has a few dozen of them, so they skip
+ * printf's format parsing. */
+static void
+pm_json_int(struct pm_buf *out, long long v)
+{
+	char digits[24];
+	size_t n = sizeof(digits);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do {
+		digits[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[--n] = '-';
+	pm_buf_put(out, digits + n, sizeof(digits) - n);
+}
+
 /* ,"line":L,"column":C with nulls for a place outside the file. */
 static void
 pm_json_pos(struct pm_buf *out, uint32_t line, uint32_t column)
 {
-	if (line == 0)
+	if (line == 0) {
 		pm_buf_puts(out, ",\"line\":null,\"column\":null");
-	else
-		pm_buf_printf(out, ",\"line\":%u,\"column\":%u", (unsigned)line,
-		    (unsigned)column);
+		return;
+	}
+	pm_buf_puts(out, ",\"line\":");
+	pm_json_int(out, line);
+	pm_buf_puts(out, ",\"column\":");
+	pm_json_int(out, column);
 }
 
 /* The keys every object starts with, the opening brace included. */
 static void
 pm_json_head(struct pm_buf *out, const struct pm_render_opts *opts)
 {
-	pm_buf_printf(out, "{\"schema_version\":%d,\"tool\":\"pmcheck\",\"version\":",
-	    PM_JSON_SCHEMA_VERSION);
+	pm_buf_puts(out, "{\"schema_version\":");
+	pm_json_int(out, PM_JSON_SCHEMA_VERSION);
+	pm_buf_puts(out, ",\"tool\":\"pmcheck\",\"version\":");
 	pm_json_str(out, opts->version);
+	pm_buf_puts(out, ",\"config\":");
+	pm_json_str(out, opts->config);
 	pm_buf_puts(out, ",\"file\":");
 	pm_json_str(out, opts->file);
 }
@@ -75,7 +98,9 @@ pm_json_reason(struct pm_buf *out, const struct pm_reason *r)
 {
 	pm_buf_puts(out, "{\"rule\":");
 	pm_json_str(out, pm_json_rule_id(r));
-	pm_buf_printf(out, ",\"points\":%d,\"message\":", r->points);
+	pm_buf_puts(out, ",\"points\":");
+	pm_json_int(out, r->points);
+	pm_buf_puts(out, ",\"message\":");
 	pm_json_str(out, r->message);
 	pm_buf_puts(out, ",\"field\":");
 	pm_json_str(out, r->field);
@@ -95,9 +120,12 @@ pm_json_triggers(struct pm_buf *out, const struct pm_report *rep)
 			pm_buf_putc(out, ',');
 		pm_buf_puts(out, "{\"id\":");
 		pm_json_str(out, pm_trigger_id((enum pm_trigger)t));
-		pm_buf_printf(out, ",\"score\":%d,\"threshold\":%d,\"fired\":%s"
-		    ",\"reasons\":[", tr->score, tr->threshold,
-		    tr->fired ? "true" : "false");
+		pm_buf_puts(out, ",\"score\":");
+		pm_json_int(out, tr->score);
+		pm_buf_puts(out, ",\"threshold\":");
+		pm_json_int(out, tr->threshold);
+		pm_buf_puts(out, tr->fired ? ",\"fired\":true,\"reasons\":["
+		                           : ",\"fired\":false,\"reasons\":[");
 		for (size_t i = 0; i < tr->nreasons; i++) {
 			if (i > 0)
 				pm_buf_putc(out, ',');
@@ -141,8 +169,8 @@ pm_render_json(struct pm_buf *out, const struct pm_report *rep,
 	pm_json_field(out, rep->hf, PM_F_TITLE);
 	pm_buf_puts(out, ",\"verdict\":");
 	pm_json_str(out, pm_verdict_name(rep->verdict));
-	pm_buf_printf(out, ",\"gate\":\"%s\"",
-	    pm_gate_fails(rep, opts->fail_on) ? "fail" : "pass");
+	pm_buf_puts(out, pm_gate_fails(rep, opts->fail_on) ? ",\"gate\":\"fail\""
+	                                                   : ",\"gate\":\"pass\"");
 
 	pm_json_triggers(out, rep);
 

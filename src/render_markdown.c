@@ -1001,6 +1001,7 @@ md_recurrence(struct md *md)
 	const struct pm_value *prev = md_field(md,
 	    PM_F_RECURRENCE_PREVIOUS_OCCURRENCES);
 	const struct pm_value *related = md_field(md, PM_F_RECURRENCE_RELATED);
+	const struct pm_value *similar = md_field(md, PM_F_DERIVED_SIMILAR_INCIDENTS);
 	bool before = false;
 
 	if (prev != NULL && prev->type == PM_V_INT) {
@@ -1024,6 +1025,27 @@ md_recurrence(struct md *md)
 			pm_buf_puts(md->out, "- ");
 			md_put_value(md->out, &related->items[i]);
 			pm_buf_putc(md->out, '\n');
+		}
+		before = true;
+	}
+	if (similar != NULL && similar->type == PM_V_LIST && similar->count) {
+		/* Found by --history: each with what a reader needs to open it. */
+		md_para(md, "Similar incidents in the history (same service, and a "
+		    "shared component or root cause):");
+		md_begin(md);
+		for (size_t i = 0; i < similar->count; i++) {
+			const struct pm_value *it = &similar->items[i];
+			pm_buf_puts(md->out, "- ");
+			md_put_value(md->out, &it->items[PM_SIMILAR_LABEL]);
+			if (it->items[PM_SIMILAR_TITLE].type == PM_V_STR) {
+				pm_buf_puts(md->out, " " MD_DASH " ");
+				md_put_value(md->out, &it->items[PM_SIMILAR_TITLE]);
+			}
+			pm_buf_puts(md->out, " (");
+			pm_render_time(md->out, &it->items[PM_SIMILAR_WHEN]);
+			pm_buf_puts(md->out, ", ");
+			md_put_value(md->out, &it->items[PM_SIMILAR_FILE]);
+			pm_buf_puts(md->out, ")\n");
 		}
 		before = true;
 	}

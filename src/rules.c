@@ -53,6 +53,12 @@ static const struct pm_rule pm_default_rules[] = {
 	  .cond = { .op = PM_OP_PRESENT, .field = "recurrence.related" },
 	  .message = "related to earlier incidents: {value}",
 	  .doc = "Each related incident is evidence of a pattern." },
+	{ .id = "similar_incidents", .trigger = REC, .points = 30, .scaled = true,
+	  .cap = 60,
+	  .cond = { .op = PM_OP_PRESENT, .field = "derived.similar_incidents" },
+	  .message = "{count} similar incident{s} in the history: {value}",
+	  .doc = "Past incidents of the same service with a shared component or "
+	         "root cause (--history) show a pattern the author may not know." },
 	{ .id = "workaround_only", .trigger = REC, .points = 40,
 	  .cond = { .op = PM_OP_EQ, .field = "recurrence.permanent_fix", .str = "false" },
 	  .message = "the fix is a workaround, not a permanent fix; the problem can come back",
@@ -245,6 +251,15 @@ static const struct {
 	[PM_TRIGGER_STAKEHOLDER] = { "stakeholder", "Stakeholder" },
 };
 
+int
+pm_trigger_find(const char *id)
+{
+	for (int t = 0; t < PM_TRIGGER_COUNT; t++)
+		if (strcmp(pm_trigger_names[t].id, id) == 0)
+			return t;
+	return -1;
+}
+
 const char *
 pm_trigger_id(enum pm_trigger t)
 {
@@ -342,7 +357,8 @@ static bool
 pm_leaf(const struct pm_cond *c, const struct pm_hotfix *hf,
         struct pm_arena *arena, struct pm_match *m)
 {
-	const struct pm_value *v = c->field ? pm_hotfix_get(hf, c->field) : NULL;
+	const struct pm_value *v = c->fid != PM_F_NONE ? &hf->f[c->fid]
+	                         : c->field ? pm_hotfix_get(hf, c->field) : NULL;
 	if (v == NULL)
 		return false;
 	bool present = v->type != PM_V_NONE && !(v->type == PM_V_LIST && v->count == 0);
@@ -444,6 +460,29 @@ pm_cond_eval(const struct pm_cond *cond, const struct pm_hotfix *hf,
 			if (pm_cond_eval(&cond->sub[i], hf, arena, m))
 				return true;
 		return false;
+	case PM_OP_NOT: {
+		/* Nothing matched, so the reason points at the field that was
+		 * looked at, with its value if it has one. */
+		if (cond->nsub == 0 || pm_cond_eval(&cond->sub[0], hf, arena, NULL))
+			return false;
+		const struct pm_cond *leaf = &cond->sub[0];
+		while ((leaf->op == PM_OP_NOT || leaf->op == PM_OP_ALL ||
+		        leaf->op == PM_OP_ANY) && leaf->nsub)
+			leaf = &leaf->sub[0];
+		if (m && leaf->field) {
+			const struct pm_value *v = leaf->fid != PM_F_NONE
+			    ? &hf->f[leaf->fid] : pm_hotfix_get(hf, leaf->field);
+			memset(m, 0, sizeof(*m));
+			m->field = leaf->field;
+			if (v && v->type != PM_V_NONE) {
+				double d;
+				m->value = v;
+				m->text = pm_value_text(v, arena);
+				m->count = pm_numeric(v, &d) ? (int64_t)d : 1;
+			}
+		}
+		return true;
+	}
 	case PM_OP_NONE:
 		return false;
 	default:
@@ -549,6 +588,10 @@ pm_report_build(struct pm_report *rep, const struct pm_hotfix *hf,
 
 	for (size_t i = 0; i < policy->nrules; i++) {
 		const struct pm_rule *r = &policy->rules[i];
+		if (r->disabled || (!r->decisive &&
+		    ((unsigned)r->trigger >= PM_TRIGGER_COUNT ||
+		     policy->trigger_disabled[r->trigger])))
+			continue;
 		struct pm_match m;
 		memset(&m, 0, sizeof(m));
 		if (!pm_cond_eval(&r->cond, hf, arena, &m))
@@ -581,7 +624,8 @@ pm_report_build(struct pm_report *rep, const struct pm_hotfix *hf,
 			tr->score = 100;
 		if (tr->score < 0)
 			tr->score = 0;
-		tr->fired = tr->score >= tr->threshold;
+		tr->fired = tr->score >= tr->threshold &&
+		            !policy->trigger_disabled[t];
 		if (tr->fired)
 			rep->nfired++;
 	}

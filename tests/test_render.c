@@ -184,7 +184,7 @@ test_format_table(void **state)
 		assert_int_equal(pm_format_find(pm_format_name(f)), f);
 	assert_string_equal(pm_format_name(PM_FORMAT_NONE), "none");
 	assert_string_equal(pm_format_name(PM_FORMAT_COUNT), "none");
-	assert_string_equal(pm_format_names(), "markdown, text, json");
+	assert_string_equal(pm_format_names(), "markdown, text, json, gcc, github, slack");
 	/* Built once, then the same. */
 	assert_ptr_equal(pm_format_names(), pm_format_names());
 }
@@ -538,7 +538,7 @@ test_text_hostile(void **state)
 /* --- render_json.c ------------------------------------------------------ */
 
 static const char json_full[] =
-	"{\"schema_version\":1,\"tool\":\"pmcheck\",\"version\":\"0.1.0\","
+	"{\"schema_version\":1,\"tool\":\"pmcheck\",\"version\":\"0.1.0\",\"config\":null,"
 	"\"file\":\"hf.yaml\",\"id\":\"HF-2041\","
 	"\"title\":\"Login button unresponsive on Safari\","
 	"\"verdict\":\"required\",\"gate\":\"fail\","
@@ -597,7 +597,7 @@ test_json_minimal(void **state)
 	fx->opts.fail_on = PM_VERDICT_NONE;
 	pm_render_json(&fx->out, &fx->rep, &fx->opts);
 	assert_string_equal(str(&fx->out),
-	    "{\"schema_version\":1,\"tool\":\"pmcheck\",\"version\":\"0.1.0\","
+	    "{\"schema_version\":1,\"tool\":\"pmcheck\",\"version\":\"0.1.0\",\"config\":null,"
 	    "\"file\":\"hf.yaml\",\"id\":null,"
 	    "\"title\":\"Login button unresponsive on Safari\","
 	    "\"verdict\":\"optional\",\"gate\":\"pass\",\"triggers\":["
@@ -649,7 +649,7 @@ test_json_error(void **state)
 	fx->opts.file = "bad.yaml";
 	pm_render_json_error(&fx->out, &err, &fx->opts);
 	assert_string_equal(str(&fx->out),
-	    "{\"schema_version\":1,\"tool\":\"pmcheck\",\"version\":\"0.1.0\","
+	    "{\"schema_version\":1,\"tool\":\"pmcheck\",\"version\":\"0.1.0\",\"config\":null,"
 	    "\"file\":\"bad.yaml\",\"error\":{\"code\":\"syntax\","
 	    "\"message\":\"did not find expected key\",\"path\":null,"
 	    "\"line\":3,\"column\":7}}\n");
@@ -660,7 +660,7 @@ test_json_error(void **state)
 	    "expected an integer, got \"many\"");
 	pm_render_json_error(&fx->out, &err, &fx->opts);
 	assert_string_equal(str(&fx->out),
-	    "{\"schema_version\":1,\"tool\":\"pmcheck\",\"version\":\"0.1.0\","
+	    "{\"schema_version\":1,\"tool\":\"pmcheck\",\"version\":\"0.1.0\",\"config\":null,"
 	    "\"file\":\"bad.yaml\",\"error\":{\"code\":\"type\","
 	    "\"message\":\"expected an integer, got \\\"many\\\"\","
 	    "\"path\":\"impact.users_affected\",\"line\":9,\"column\":20}}\n");
@@ -671,7 +671,7 @@ test_json_error(void **state)
 	fx->opts.file = "\xff.yaml";
 	pm_render_json_error(&fx->out, &err, &fx->opts);
 	assert_string_equal(str(&fx->out),
-	    "{\"schema_version\":1,\"tool\":\"pmcheck\",\"version\":\"0.1.0\","
+	    "{\"schema_version\":1,\"tool\":\"pmcheck\",\"version\":\"0.1.0\",\"config\":null,"
 	    "\"file\":\"\xef\xbf\xbd.yaml\",\"error\":{\"code\":\"io\","
 	    "\"message\":\"cannot open: \\u001b[2J\xef\xbf\xbd\",\"path\":null,"
 	    "\"line\":null,\"column\":null}}\n");
