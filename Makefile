@@ -112,6 +112,8 @@ test: $(BUILD)/pmcheck $(TESTS)
 	PMCHECK=$(BUILD)/pmcheck sh tests/golden.sh || fail=1; \
 	echo "== CLI behaviour tests"; \
 	PMCHECK=$(BUILD)/pmcheck sh tests/cli_misc.sh || fail=1; \
+	echo "== configuration and history tests"; \
+	PMCHECK=$(BUILD)/pmcheck sh tests/cli_config.sh || fail=1; \
 	echo "== output file tests"; \
 	PMCHECK=$(BUILD)/pmcheck sh tests/cli_output.sh || fail=1; \
 	echo "== JSON Schema tests"; \
@@ -143,3 +145,5 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJS:.o=.d) $(BUILD)/obj/main.d $(TESTS:=.d)
+-include fuzz/fuzz.mk
+-include bench/bench.mk

@@ -34,6 +34,7 @@ struct pm_trigger_result {
 	int score;                       /* 0..100, capped sum of points */
 	int threshold;
 	bool fired;
+	bool disabled;                   /* turned off by the configuration */
 	struct pm_reason *reasons;
 	size_t nreasons;
 };

@@ -1612,6 +1612,18 @@ pm_config_print(struct pm_buf *out, const struct pm_config *cfg)
 
 /* ---- --list-rules ------------------------------------------------------- */
 
+/* The points column of R: "-" (decisive), "20", "20 each, max 60". */
+static void
+pm_rule_points(struct pm_buf *out, const struct pm_rule *r)
+{
+	if (r->decisive)
+		pm_buf_puts(out, "-");
+	else if (r->scaled)
+		pm_buf_printf(out, "%d each, max %d", r->points, r->cap);
+	else
+		pm_buf_printf(out, "%d", r->points);
+}
+
 void
 pm_config_list_rules(struct pm_buf *out, const struct pm_config *cfg)
 {
@@ -1628,26 +1640,30 @@ pm_config_list_rules(struct pm_buf *out, const struct pm_config *cfg)
 	} else {
 		pm_buf_puts(out, "# built-in rules, no configuration file\n");
 	}
-	pm_buf_printf(out, "%-*s  %-11s  %-15s  %s\n", (int)idw, "rule", "trigger",
-	              "points", "checks");
+	/* The points column is as wide as its widest entry ("20 each, max
+	 * 100"), so the conditions line up whatever the configuration says. */
 	struct pm_buf pts = PM_BUF_INIT, what = PM_BUF_INIT;
+	size_t ptw = 15;
+	for (size_t i = 0; i < pol->nrules; i++) {
+		pm_buf_clear(&pts);
+		pm_rule_points(&pts, &pol->rules[i]);
+		if (pts.len > ptw)
+			ptw = pts.len;
+	}
+	pm_buf_printf(out, "%-*s  %-11s  %-*s  %s\n", (int)idw, "rule", "trigger",
+	              (int)ptw, "points", "checks");
 	for (size_t i = 0; i < pol->nrules; i++) {
 		const struct pm_rule *r = &pol->rules[i];
 		pm_buf_clear(&pts);
 		pm_buf_clear(&what);
-		if (r->decisive)
-			pm_buf_puts(&pts, "-");
-		else if (r->scaled)
-			pm_buf_printf(&pts, "%d each, max %d", r->points, r->cap);
-		else
-			pm_buf_printf(&pts, "%d", r->points);
+		pm_rule_points(&pts, r);
 		pm_cond_describe(&what, &r->cond);
 		const char *origin = pm_rule_origin(r);
 		bool off = r->disabled ||
 		           (!r->decisive && pol->trigger_disabled[r->trigger]);
-		pm_buf_printf(out, "%-*s  %-11s  %-15s  %s", (int)idw, r->id,
+		pm_buf_printf(out, "%-*s  %-11s  %-*s  %s", (int)idw, r->id,
 		              r->decisive ? "decisive" : pm_trigger_id(r->trigger),
-		              pts.data, what.data ? what.data : "");
+		              (int)ptw, pts.data, what.data ? what.data : "");
 		if (origin || off)
 			pm_buf_printf(out, "  [%s%s%s]", origin ? origin : "",
 			              origin && off ? ", " : "", off ? "disabled" : "");

@@ -74,7 +74,8 @@ pm_history_keep(struct pm_history *h, const char *file, const struct pm_hotfix *
 	e->file = pm_arena_strndup(&h->arena, file, strlen(file));
 	e->label = pm_history_str(h, &hf->f[PM_F_ID]);
 	if (e->label == NULL) {
-		const char *base = strrchr(file, '/');
+		/* Into the kept copy: FILE belongs to the caller's walk. */
+		const char *base = strrchr(e->file, '/');
 		e->label = base ? base + 1 : e->file;
 	}
 	e->title = pm_history_str(h, &hf->f[PM_F_TITLE]);

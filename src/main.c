@@ -590,6 +590,12 @@ pm_load_config(struct pm_run *run, struct pm_config *cfg, char **found)
 	struct pm_error err;
 	pm_error_clear(&err);
 	if (pm_config_load(cfg, path, &err) < 0) {
+		/* A name nobody typed on this command line needs its origin. */
+		if (err.code == PM_ERR_IO && path != cli->config && path != *found) {
+			size_t n = strlen(err.message);
+			snprintf(err.message + n, sizeof(err.message) - n,
+			         " (named by PMCHECK_CONFIG)");
+		}
 		pm_print_error(run, path, &err, err.line ? &cfg->doc : NULL);
 		exit(PM_EXIT_USAGE);
 	}
@@ -666,7 +672,9 @@ main(int argc, char **argv)
 		.ropts = { .version = PM_VERSION },
 	};
 	char *found = NULL;
-	pm_load_config(&run, &cfg, &found);
+	/* The starter file does not depend on any policy. */
+	if (!cli.init)
+		pm_load_config(&run, &cfg, &found);
 
 	/* Command line beats the configuration, which beats the defaults. */
 	if (cli.fail_on_set || cfg.fail_on < 0)

@@ -629,7 +629,7 @@ md_trigger_table(struct md *md)
 		pm_buf_puts(out, "| ");
 		md_str(out, pm_trigger_title((enum pm_trigger)t));
 		pm_buf_printf(out, " | %d | %d | %s |\n", tr->score,
-		    tr->threshold, tr->fired ? "yes" : "no");
+		    tr->threshold, tr->fired ? "yes" : tr->disabled ? "off" : "no");
 	}
 }
 

@@ -161,6 +161,8 @@ pm_text_triggers(struct pm_buf *out, const struct pm_report *rep,
 		    pm_trigger_id((enum pm_trigger)t), tr->score, tr->threshold);
 		if (tr->fired)
 			pm_buf_puts(out, "  fired");
+		else if (tr->disabled)
+			pm_buf_puts(out, "  disabled by the configuration");
 		pm_text_sgr_end(out, on);
 		pm_buf_putc(out, '\n');
 		for (size_t i = 0; i < tr->nreasons; i++) {

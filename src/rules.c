@@ -403,12 +403,13 @@ pm_leaf(const struct pm_cond *c, const struct pm_hotfix *hf,
 		} else {
 			const char *t = pm_value_text(v, arena);
 			bool hit = pm_in_set(t, strlen(t), set);
-			/* Numbers compare by value: "1" equals "1.0". */
+			/* Numbers compare by value: "1" equals "1.0", for eq and
+			 * for every member of an in list. */
 			double dv, dc;
 			char *end;
-			if (!hit && c->op != PM_OP_IN && pm_numeric(v, &dv) && c->str &&
-			    (dc = strtod(c->str, &end), *end == '\0' && end != c->str))
-				hit = dv == dc;
+			for (size_t k = 0; !hit && set[k] && pm_numeric(v, &dv); k++)
+				if ((dc = strtod(set[k], &end), *end == '\0' && end != set[k]))
+					hit = dv == dc;
 			ok = c->op == PM_OP_NE ? !hit : hit;
 		}
 		break;
@@ -624,8 +625,8 @@ pm_report_build(struct pm_report *rep, const struct pm_hotfix *hf,
 			tr->score = 100;
 		if (tr->score < 0)
 			tr->score = 0;
-		tr->fired = tr->score >= tr->threshold &&
-		            !policy->trigger_disabled[t];
+		tr->disabled = policy->trigger_disabled[t];
+		tr->fired = tr->score >= tr->threshold && !tr->disabled;
 		if (tr->fired)
 			rep->nfired++;
 	}

@@ -5,6 +5,9 @@
 #   stdin              optional: fed to standard input (else /dev/null)
 #   generate           optional: a sh script run in the case's work
 #                      directory before pmcheck, for inputs too big to commit
+#   env                optional: NAME=VALUE lines exported for this case only
+#                      (PMCHECK_CONFIG, NO_COLOR...; LC_ALL, TERM and
+#                      PMCHECK_TODAY stay pinned)
 #   anything else      copied into the work directory (input.yaml, dirs, ...)
 #   expected/stdout, expected/stderr, expected/status   what must come out
 #
@@ -49,6 +52,16 @@ if command -v timeout >/dev/null 2>&1; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pmcheck-golden.XXXXXX") || exit 2
+# Every case would find a configuration file above its work directory.
+d=$tmp
+while [ "$d" != / ] && [ -n "$d" ]; do
+	d=$(dirname "$d")
+	if [ -f "$d/.pmcheck.yaml" ]; then
+		echo "golden.sh: $d/.pmcheck.yaml would apply to every case; move it away" >&2
+		rm -rf "$tmp"
+		exit 2
+	fi
+done
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -81,7 +94,7 @@ run_case() {
 	for f in "$dir"/* "$dir"/.[!.]*; do
 		[ -e "$f" ] || continue
 		case ${f##*/} in
-		args | expected | stdin | generate) ;;
+		args | expected | stdin | generate | env) ;;
 		*) cp -R "$f" "$work/" ;;
 		esac
 	done
@@ -97,6 +110,13 @@ run_case() {
 			}
 		fi
 		unset NO_COLOR PMCHECK_CONFIG
+		if [ -f "$dir/env" ]; then
+			while IFS= read -r line || [ -n "$line" ]; do
+				case $line in
+				*=*) export "$line" ;;
+				esac
+			done <"$dir/env"
+		fi
 		eval "set -- $args"
 		LC_ALL=C TERM=dumb PMCHECK_TODAY=2024-03-01 \
 			$limit "$PMCHECK" "$@" <"$input" >"$out/stdout" 2>"$out/stderr"
