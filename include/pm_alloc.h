@@ -1,15 +1,25 @@
 /*
- * Memory for pmcheck: one xmalloc family that never returns NULL (it reports
- * and aborts on exhaustion, so callers stay free of out-of-memory branches),
- * and a bump arena that holds everything one input needs, freed in one go.
+ * Memory for pmcheck: one xmalloc family that never returns NULL (on
+ * exhaustion it reports and ends the process, so callers stay free of
+ * out-of-memory branches), and a bump arena that holds everything one input
+ * needs, freed in one go.
  */
 #ifndef PM_ALLOC_H
 #define PM_ALLOC_H
 
 #include <stddef.h>
 
-/* Like malloc/calloc/realloc/strdup, but print "pmcheck: out of memory" to
- * stderr and abort() instead of returning NULL. */
+/* The exit status after running out of memory: the output is incomplete,
+ * which is what status 4 ("the output could not be written") means. */
+#define PM_EXIT_NOMEM 4
+
+/* Flushes stdout, prints "pmcheck: out of memory" to stderr and ends the
+ * process with PM_EXIT_NOMEM (through _exit: no atexit handlers).  For every
+ * allocation that fails, the xmalloc family's and libyaml's alike. */
+_Noreturn void pm_alloc_fail(void);
+
+/* Like malloc/calloc/realloc/strdup, but call pm_alloc_fail() instead of
+ * returning NULL. */
 void *pm_xmalloc(size_t size);
 void *pm_xcalloc(size_t count, size_t size);
 void *pm_xrealloc(void *ptr, size_t size);

@@ -1,20 +1,32 @@
 /*
  * The xmalloc family and the per-input arena.  Out of memory is not an error
- * pmcheck can recover from usefully, so it is reported once and aborts.
+ * pmcheck can recover from usefully, so it is reported once and the process
+ * ends with a documented status (docs/security.md), never with a crash.
  */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pm_alloc.h"
 
-static void
-pm_alloc_die(void)
+void
+pm_alloc_fail(void)
 {
+	/* What stdio holds for stdout is whole renderings of earlier inputs
+	 * (each reaches stdio in one piece), so it is worth delivering; the
+	 * input being judged never got there.  -o output is written in one
+	 * go at the very end and its temporary file exists only inside
+	 * pm_io_write_atomic, which allocates nothing once it is created:
+	 * no output file is ever half written or left behind. */
+	fflush(stdout);
 	fputs("pmcheck: out of memory\n", stderr);
-	abort();
+	/* _exit, not exit: the memory still in use is reachable and goes back
+	 * to the system; exit() would run atexit handlers, which may need
+	 * memory, and have LeakSanitizer report that memory as leaked. */
+	_exit(PM_EXIT_NOMEM);
 }
 
 void *
@@ -22,7 +34,7 @@ pm_xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
 	if (p == NULL)
-		pm_alloc_die();
+		pm_alloc_fail();
 	return p;
 }
 
@@ -31,7 +43,7 @@ pm_xcalloc(size_t count, size_t size)
 {
 	void *p = calloc(count ? count : 1, size ? size : 1);
 	if (p == NULL)
-		pm_alloc_die();
+		pm_alloc_fail();
 	return p;
 }
 
@@ -40,7 +52,7 @@ pm_xrealloc(void *ptr, size_t size)
 {
 	void *p = realloc(ptr, size ? size : 1);
 	if (p == NULL)
-		pm_alloc_die();
+		pm_alloc_fail();
 	return p;
 }
 
@@ -88,7 +100,7 @@ pm_arena_alloc(struct pm_arena *arena, size_t size)
 {
 	size_t rounded = (size + PM_ALIGN - 1) / PM_ALIGN * PM_ALIGN;
 	if (rounded < size)
-		pm_alloc_die();
+		pm_alloc_fail();
 	struct pm_arena_chunk *c = arena->head;
 	if (c == NULL || c->size - c->used < rounded)
 		c = pm_arena_grow(arena, rounded);

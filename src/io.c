@@ -105,6 +105,34 @@ pm_io_yaml_name(const char *name)
 	       (n > 4 && strcmp(name + n - 4, ".yml") == 0);
 }
 
+/* What a directory entry is, as far as readdir() tells without a stat. */
+enum pm_io_type {
+	PM_IO_UNKNOWN,  /* the file system does not say: ask lstat() */
+	PM_IO_DIR,      /* a directory, not a link to one */
+	PM_IO_REG,      /* a regular file, not a link to one */
+	PM_IO_OTHER     /* a symbolic link, a FIFO, a device, a socket */
+};
+
+static enum pm_io_type
+pm_io_entry_type(const struct dirent *e)
+{
+#if defined(DT_UNKNOWN) && defined(DT_DIR) && defined(DT_REG)
+	switch (e->d_type) {
+	case DT_UNKNOWN:
+		return PM_IO_UNKNOWN;
+	case DT_DIR:
+		return PM_IO_DIR;
+	case DT_REG:
+		return PM_IO_REG;
+	default:
+		return PM_IO_OTHER;
+	}
+#else
+	(void)e;
+	return PM_IO_UNKNOWN;
+#endif
+}
+
 static int
 pm_io_walk_into(const char *dir, struct pm_strlist *list, int depth,
                 struct pm_error *err)
@@ -128,11 +156,17 @@ pm_io_walk_into(const char *dir, struct pm_strlist *list, int depth,
 		size_t n = dlen + strlen(e->d_name) + 2;
 		char *path = pm_xmalloc(n);
 		snprintf(path, n, "%s%s%s", dir, slash ? "" : "/", e->d_name);
+		/* The type readdir() gives spares one or two stat calls per
+		 * entry; it answers as lstat() would, so a symbolic link is
+		 * "other" and still followed to a regular file below. */
+		enum pm_io_type type = pm_io_entry_type(e);
 		struct stat st;
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (type == PM_IO_DIR ||
+		    (type == PM_IO_UNKNOWN && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
 			rc = pm_io_walk_into(path, list, depth + 1, err);
-		} else if (pm_io_yaml_name(e->d_name) && stat(path, &st) == 0 &&
-		           S_ISREG(st.st_mode)) {
+		} else if (pm_io_yaml_name(e->d_name) &&
+		           (type == PM_IO_REG ||
+		            (stat(path, &st) == 0 && S_ISREG(st.st_mode)))) {
 			pm_strlist_push(list, path);
 		}
 		free(path);

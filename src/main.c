@@ -640,6 +640,11 @@ main(int argc, char **argv)
 	/* A closed pipe must not kill the process mid-write: writes then fail
 	 * with EPIPE and the run ends quietly. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Fewer, larger writes when the output goes to a file or a pipe; a
+	 * terminal keeps its line buffering. */
+	static char stdout_buf[32768];
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 
 	struct pm_cli cli = {
 		.format = PM_FORMAT_MARKDOWN,

@@ -94,6 +94,12 @@ pm_parse_check_encoding(struct pm_hotfix *hf, const char *src, size_t len,
 
 	size_t i = hf->lines[0];
 	while (i < len) {
+		/* Most bytes are printable ASCII: no decoding needed. */
+		if ((s[i] >= 0x20 && s[i] < 0x7F) || s[i] == '\n' || s[i] == '\t' ||
+		    s[i] == '\r') {
+			i++;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = pm_utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {
@@ -152,38 +158,49 @@ pm_edit_distance(const char *a, const char *b)
 
 /* ---- paths and messages ------------------------------------------------- */
 
-/* Appends to the key path and returns the old length for pm_path_pop.
- * Overlong paths are cut, never overflowed. */
-static size_t
-pm_path_push(struct pm_parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static size_t
-pm_path_push(struct pm_parser *p, const char *fmt, ...)
+/* Appends S[0..N) to the path, cut to fit.  A copy, not a printf: the
+ * path changes on every key and list item of every input. */
+static void
+pm_path_append(struct pm_parser *p, const char *s, size_t n)
 {
-	size_t old = p->pathlen;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(p->path + old, sizeof(p->path) - old, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		p->pathlen = old + (size_t)n < sizeof(p->path) ? old + (size_t)n
-		                                                : sizeof(p->path) - 1;
-	return old;
+	size_t room = sizeof(p->path) - 1 - p->pathlen;
+	if (n > room)
+		n = room;
+	memcpy(p->path + p->pathlen, s, n);
+	p->pathlen += n;
+	p->path[p->pathlen] = '\0';
 }
 
-/* ".name" (or "name" at the top); keys are cut to PM_QUOTE_MAX bytes. */
+/* ".name" (or "name" at the top); keys are cut to PM_QUOTE_MAX bytes.
+ * Returns the old length for pm_path_pop. */
 static size_t
 pm_path_push_key(struct pm_parser *p, const char *key, size_t len)
 {
-	return pm_path_push(p, "%s%.*s", p->pathlen ? "." : "",
-	                    (int)(len > PM_QUOTE_MAX ? PM_QUOTE_MAX : len), key);
+	size_t old = p->pathlen;
+	if (len > PM_QUOTE_MAX)
+		len = PM_QUOTE_MAX;
+	const char *nul = memchr(key, '\0', len);   /* as "%.*s" would stop */
+	if (nul)
+		len = (size_t)(nul - key);
+	if (old)
+		pm_path_append(p, ".", 1);
+	pm_path_append(p, key, len);
+	return old;
 }
 
 static size_t
 pm_path_push_index(struct pm_parser *p, size_t index)
 {
-	return pm_path_push(p, "[%zu]", index);
+	char digits[24];
+	size_t n = sizeof(digits);
+	digits[--n] = ']';
+	do
+		digits[--n] = (char)('0' + index % 10);
+	while ((index /= 10) != 0);
+	digits[--n] = '[';
+	size_t old = p->pathlen;
+	pm_path_append(p, digits + n, sizeof(digits) - n);
+	return old;
 }
 
 static void
@@ -318,8 +335,7 @@ pm_yaml_error(struct pm_parser *p)
 		return pm_fail(p, PM_ERR_LIMIT, pm_too_deep_mark(p),
 		    "nesting deeper than %d levels", PM_MAX_DEPTH);
 	if (yp->error == YAML_MEMORY_ERROR) {
-		fputs("pmcheck: out of memory\n", stderr);
-		abort();
+		pm_alloc_fail();
 	}
 	if (yp->error == YAML_READER_ERROR) {
 		struct pm_pos pos = pm_hotfix_pos(p->hf, (uint32_t)yp->problem_offset);
@@ -842,8 +858,9 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 	yaml_event_t *ev = &p->ev;
 	const char *v = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
+	/* Quoted only when a message needs it: this runs for every scalar. */
 	char q[PM_QUOTE_MAX + 8];
-	pm_quote(q, sizeof(q), v, len);
+#define PM_Q() (pm_quote(q, sizeof(q), v, len), q)
 
 	slot->pos = pm_mark_pos(ev->start_mark);
 	switch (def->type) {
@@ -892,7 +909,7 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 					bool yes = i % 2 == 0;
 					return pm_fail(p, PM_ERR_TYPE, ev->start_mark,
 					    "expected true or false, got %s%s; write %s",
-					    pm_is_plain(ev) ? "" : "the quoted string ", q,
+					    pm_is_plain(ev) ? "" : "the quoted string ", PM_Q(),
 					    yes ? "true" : "false");
 				}
 			char got[PM_QUOTE_MAX + 32];
@@ -917,10 +934,10 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 			if (def->min == def->max)
 				return pm_fail(p, PM_ERR_VALUE, ev->start_mark,
 				    "expected %.0f, got %s; this pmcheck reads format "
-				    "version %.0f", def->min, q, def->min);
+				    "version %.0f", def->min, PM_Q(), def->min);
 			return pm_fail(p, PM_ERR_VALUE, ev->start_mark,
 			    "expected an integer from %.0f to %.0f, got %s",
-			    def->min, def->max, q);
+			    def->min, def->max, PM_Q());
 		}
 		slot->type = PM_V_INT;
 		slot->u.i = i;
@@ -941,7 +958,7 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 		if (n < def->min || n > def->max)
 			return pm_fail(p, PM_ERR_VALUE, ev->start_mark,
 			    "expected a number from %g to %g, got %s%s", def->min,
-			    def->max, q, n > 1 && def->max == 1 ?
+			    def->max, PM_Q(), n > 1 && def->max == 1 ?
 			    "; write a fraction: 0.25 for 25%" : "");
 		slot->type = PM_V_NUM;
 		slot->u.n = n;
@@ -969,7 +986,7 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 	case PM_FT_DATE: {
 		const char *why;
 		if (pm_parse_time_text(v, len, def->type == PM_FT_DATE, &slot->u.t, &why) < 0)
-			return pm_fail(p, PM_ERR_VALUE, ev->start_mark, "%s, got %s", why, q);
+			return pm_fail(p, PM_ERR_VALUE, ev->start_mark, "%s, got %s", why, PM_Q());
 		slot->type = PM_V_TIME;
 		slot->s = pm_arena_strndup(&p->hf->arena, v, len);
 		slot->len = len;
@@ -978,6 +995,7 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 	default:
 		return pm_type_error(p, def);
 	}
+#undef PM_Q
 }
 
 /* ---- collections -------------------------------------------------------- */
@@ -1304,8 +1322,7 @@ pm_parse(struct pm_hotfix *hf, const char *src, size_t len, struct pm_error *err
 	p.hf = hf;
 	p.err = err;
 	if (!yaml_parser_initialize(&p.yp)) {
-		fputs("pmcheck: out of memory\n", stderr);
-		abort();
+		pm_alloc_fail();
 	}
 	yaml_parser_set_input(&p.yp, pm_parse_read, &p);
 
@@ -1466,8 +1483,7 @@ pm_parse_tree(struct pm_hotfix *doc, const char *src, size_t len,
 	p.hf = doc;
 	p.err = err;
 	if (!yaml_parser_initialize(&p.yp)) {
-		fputs("pmcheck: out of memory\n", stderr);
-		abort();
+		pm_alloc_fail();
 	}
 	yaml_parser_set_input(&p.yp, pm_parse_read, &p);
 

@@ -515,7 +515,11 @@ pm_message(const char *tmpl, const struct pm_match *m, struct pm_arena *arena)
 				pm_buf_putc(&b, 's');
 			s += 3;
 		} else {
-			pm_buf_putc(&b, *s++);
+			/* Plain text up to the next placeholder, in one piece. */
+			const char *brace = strchr(s + 1, '{');
+			size_t n = brace ? (size_t)(brace - s) : strlen(s);
+			pm_buf_put(&b, s, n);
+			s += n;
 		}
 	}
 	char *out = pm_arena_strndup(arena, b.data ? b.data : "", b.len);
