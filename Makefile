@@ -38,8 +38,8 @@ CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka)
 
 PM_CPPFLAGS = -Iinclude -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
-PM_CFLAGS   = $(WARNINGS) $(SANFLAGS) $(CFLAGS) $(YAML_CFLAGS)
-PM_LDFLAGS  = $(SANFLAGS) $(LDFLAGS)
+PM_CFLAGS   = $(WARNINGS) $(SANFLAGS) -pthread $(CFLAGS) $(YAML_CFLAGS)
+PM_LDFLAGS  = $(SANFLAGS) -pthread $(LDFLAGS)
 
 SRCS     := $(wildcard src/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))

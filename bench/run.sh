@@ -151,6 +151,17 @@ row 1 "$N files, one process, -f json" "$(ms "$b_pm")" "$(ms "$b_fl")" \
 row "" "  per file" "$(ms "$(awk -v t="$b_pm" -v n="$N" 'BEGIN { print t / n }')")" \
 	"$(ms "$(awk -v t="$b_fl" -v n="$N" 'BEGIN { print t / n }')")" "" "" ""
 
+# 1j. The same batch with -j (one judging thread per CPU), against the same
+# single-threaded floor: what a user gets from the machine.
+JOBS=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+if [ "$JOBS" -gt 1 ] && "$PMCHECK" --help | grep -q -- '--jobs'; then
+	measure -w -r "$ROUNDS" "$PMCHECK" -j "$JOBS" -f json "$corpus" ::: "$FLOOR" "$corpus"
+	j_pm=$(field "${M[0]}" wall_med) j_fl=$(field "${M[1]}" wall_med)
+	expect_status "$(field "${M[0]}" status)" 0,1 || die "pmcheck -j failed on the corpus"
+	row 1j "$N files, one process, -j $JOBS -f json" "$(ms "$j_pm")" "$(ms "$j_fl")" \
+		"$(ratio "$j_pm" "$j_fl")" "<= 1.25x" "$(le "$j_pm" "$j_fl" 1.25)"
+fi
+
 # 2. One file, the whole process: start-up, one parse, one render, exit.
 measure -w -r "$ROUNDS" -n 20 "$PMCHECK" -f json "$one" ::: "$FLOOR" "$one"
 o_pm=$(field "${M[0]}" wall_med) o_fl=$(field "${M[1]}" wall_med)

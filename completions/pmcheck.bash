@@ -12,7 +12,8 @@
 
 _pmcheck_options='-f --format -o --output --fail-on --config --no-config
 --print-config --history --history-days --color -q --quiet --init
---list-rules --stdin-filename --max-bytes --force -h --help -V --version'
+--list-rules --stdin-filename --max-bytes --force -j --jobs -h --help -V
+--version'
 
 # Appends to COMPREPLY the words of $2 that start with $1, each after the
 # prefix $3 (so that "--format=js" completes to "--format=json" when "=" is
@@ -60,6 +61,7 @@ _pmcheck_value()
 	# Numbers: a few usual values rather than file names.
 	--history-days) _pmcheck_words "$cur" '30 90 180 365' "$prefix" ;;
 	--max-bytes) _pmcheck_words "$cur" '1M 4M 16M 64M' "$prefix" ;;
+	-j | --jobs) _pmcheck_words "$cur" '1 2 4 8' "$prefix" ;;
 	*) return 1 ;;
 	esac
 	return 0

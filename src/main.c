@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,22 +56,52 @@ struct pm_cli {
 	const char *init_file;
 	struct pm_strlist history;  /* --history DIR... */
 	int64_t history_days;       /* -1: not given */
+	long jobs;                  /* -j: inputs judged at once */
 };
 
 /* State of one run: reused buffers and the exit status so far. */
+/* What judging one input produced, kept until its turn to be written so
+ * that output follows input order whatever order inputs finish in. */
+struct pm_result {
+	struct pm_buf out;          /* stdout text, without separator */
+	struct pm_buf err;          /* stderr text */
+	int status;
+	bool rendered;              /* OUT is a document (or a JSON line) */
+};
+
+/* What one judging thread owns; reused from input to input. */
+struct pm_worker {
+	struct pm_buf src;
+	struct pm_hotfix hf;
+	struct pm_render_opts ropts;
+};
+
+/* One input, or a message about the inputs (a directory that could not be
+ * walked), in command-line order. */
+struct pm_task {
+	char *path;                 /* NULL: standard input */
+	char *name;
+	bool message;               /* RES.err only, nothing to judge */
+	bool done;
+	struct pm_result res;
+};
+
 struct pm_run {
 	const struct pm_cli *cli;
 	struct pm_render_opts ropts;
-	struct pm_buf src;          /* the input being judged */
 	struct pm_buf out;          /* rendered output not yet written */
 	struct pm_buf msg;          /* stderr text */
-	struct pm_hotfix hf;
+	struct pm_worker worker;    /* the main thread's, for -j 1 */
+	struct pm_result res;
 	const struct pm_config *cfg;
 	const struct pm_history *history;
 	int64_t history_days;
 	size_t judged;              /* inputs rendered so far */
 	int status;
 	bool output_failed;
+	/* -j N: inputs are queued, judged by N threads, written in order. */
+	struct pm_task *tasks;
+	size_t ntasks, tasks_cap;
 };
 
 static const char pm_usage_text[] =
@@ -101,6 +132,8 @@ static const char pm_usage_text[] =
 	"      --history-days N       how far back a similar incident counts\n"
 	"                             (default 180)\n"
 	"      --init [FILE]          write a commented starter hotfix file\n"
+	"  -j, --jobs N               judge N inputs at once (default 1); output\n"
+	"                             keeps the order of the inputs\n"
 	"      --color WHEN           auto (default), always or never\n"
 	"      --stdin-filename NAME  name shown for standard input\n"
 	"      --max-bytes N          largest input accepted, in bytes; K and M\n"
@@ -138,6 +171,7 @@ enum {
 	PM_OPT_HISTORY,
 	PM_OPT_HISTORY_DAYS,
 	PM_OPT_INIT,
+	PM_OPT_JOBS,
 };
 
 static const struct option pm_options[] = {
@@ -153,6 +187,7 @@ static const struct option pm_options[] = {
 	{ .name = "history-days", .has_arg = required_argument,
 	  .val = PM_OPT_HISTORY_DAYS },
 	{ .name = "init", .has_arg = optional_argument, .val = PM_OPT_INIT },
+	{ .name = "jobs", .has_arg = required_argument, .val = 'j' },
 	{ .name = "fail-on", .has_arg = required_argument, .val = PM_OPT_FAIL_ON },
 	{ .name = "color", .has_arg = required_argument, .val = PM_OPT_COLOR },
 	{ .name = "stdin-filename", .has_arg = required_argument,
@@ -263,7 +298,7 @@ pm_parse_args(int argc, char **argv, struct pm_cli *cli, struct pm_strlist *args
 {
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":f:o:qhV", pm_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:o:j:qhV", pm_options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			cli->format = pm_format_find(optarg);
@@ -282,6 +317,16 @@ pm_parse_args(int argc, char **argv, struct pm_cli *cli, struct pm_strlist *args
 				pm_usage_error("-o needs a file name", NULL);
 			cli->output = optarg;
 			break;
+		case 'j': {
+			char *end;
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || errno || v < 1 || v > 64)
+				pm_usage_error("-j '%s' is not a number of jobs from 1 to 64",
+				               optarg);
+			cli->jobs = v;
+			break;
+		}
 		case PM_OPT_FORCE:
 			cli->force = true;
 			break;
@@ -438,12 +483,12 @@ pm_stderr(const char *text)
 	fputs(text, stderr);
 }
 
+/* Appends "NAME:LINE:COL: error: PATH: MESSAGE" and, unless QUIET, the
+ * caret snippet from HF (may be NULL). */
 static void
-pm_print_error(struct pm_run *run, const char *name, const struct pm_error *err,
-               const struct pm_hotfix *hf)
+pm_format_error(struct pm_buf *b, bool quiet, const char *name,
+                const struct pm_error *err, const struct pm_hotfix *hf)
 {
-	struct pm_buf *b = &run->msg;
-	pm_buf_clear(b);
 	pm_escape_term(b, name, strlen(name), false);
 	if (err->line)
 		pm_buf_printf(b, ":%u:%u", err->line, err->column);
@@ -454,9 +499,17 @@ pm_print_error(struct pm_run *run, const char *name, const struct pm_error *err,
 	}
 	pm_escape_term(b, err->message, strlen(err->message), false);
 	pm_buf_putc(b, '\n');
-	if (hf && !run->cli->quiet)
+	if (hf && !quiet)
 		pm_snippet(b, hf, err);
-	pm_stderr(b->data);
+}
+
+static void
+pm_print_error(struct pm_run *run, const char *name, const struct pm_error *err,
+               const struct pm_hotfix *hf)
+{
+	pm_buf_clear(&run->msg);
+	pm_format_error(&run->msg, run->cli->quiet, name, err, hf);
+	pm_stderr(run->msg.data);
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -487,57 +540,225 @@ pm_flush_out(struct pm_run *run)
 	}
 }
 
+/*
+ * Judges one input into RES (cleared first), using W's buffers.  Touches
+ * nothing else that is not read-only, so several threads can run it.
+ */
 static void
-pm_separate(struct pm_run *run)
+pm_judge(const struct pm_run *run, struct pm_worker *w, const char *path,
+         const char *name, struct pm_result *res)
 {
+	const struct pm_cli *cli = run->cli;
+	struct pm_error err;
+	pm_error_clear(&err);
+	pm_buf_clear(&res->out);
+	pm_buf_clear(&res->err);
+	res->status = PM_EXIT_OK;
+	res->rendered = false;
+	w->ropts.file = name;
+
+	const struct pm_hotfix *src_hf = NULL;
+	if (pm_io_read(path, cli->max_bytes, &w->src, &err) == 0) {
+		src_hf = &w->hf;
+		if (pm_parse(&w->hf, w->src.data ? w->src.data : "", w->src.len,
+		             &err) == 0) {
+			if (run->history) {
+				struct stat st;
+				bool self = path && stat(path, &st) == 0;
+				pm_history_match(run->history, &w->hf, run->history_days,
+				                 cli->today, self ? &st : NULL);
+			}
+			struct pm_report rep;
+			pm_report_build(&rep, &w->hf, &run->cfg->policy, cli->today);
+			if (cli->quiet)
+				pm_render_quiet(&res->out, &rep, &w->ropts);
+			else
+				pm_render_report(cli->format, &res->out, &rep, &w->ropts);
+			res->rendered = true;
+			if (pm_gate_fails(&rep, cli->fail_on))
+				res->status = PM_EXIT_GATE;
+			return;
+		}
+	}
+	pm_format_error(&res->err, cli->quiet, name, &err, src_hf);
+	res->status = PM_EXIT_INVALID;
+	if (!cli->quiet) {
+		pm_render_error(cli->format, &res->out, &err, &w->ropts);
+		res->rendered = res->out.len > 0;
+	}
+}
+
+/* Writes RES in its turn: its error message, then its output, set apart
+ * from the previous document the way its format wants. */
+static void
+pm_commit(struct pm_run *run, const struct pm_result *res)
+{
+	if (res->err.len) {
+		pm_flush_out(run);
+		pm_stderr(res->err.data);
+	}
+	pm_status(run, res->status);
+	if (!res->rendered)
+		return;
 	/* Markdown and text documents of several inputs are set apart by a
 	 * blank line; line-based formats (JSON Lines, gcc, github) and -q
 	 * lines need nothing. */
 	if (run->judged++ > 0 && !run->cli->quiet &&
 	    !pm_format_line_based(run->cli->format))
 		pm_buf_putc(&run->out, '\n');
+	pm_buf_put(&run->out, res->out.data, res->out.len);
+	pm_flush_out(run);
 }
 
 static void
-pm_judge(struct pm_run *run, const char *path, const char *name)
+pm_result_free(struct pm_result *res)
 {
-	struct pm_error err;
-	pm_error_clear(&err);
-	run->ropts.file = name;
+	pm_buf_free(&res->out);
+	pm_buf_free(&res->err);
+}
 
-	const struct pm_hotfix *src_hf = NULL;
-	if (pm_io_read(path, run->cli->max_bytes, &run->src, &err) == 0) {
-		src_hf = &run->hf;
-		if (pm_parse(&run->hf, run->src.data ? run->src.data : "", run->src.len,
-		             &err) == 0) {
-			if (run->history) {
-				struct stat st;
-				bool self = path && stat(path, &st) == 0;
-				pm_history_match(run->history, &run->hf, run->history_days,
-				                 run->cli->today, self ? &st : NULL);
-			}
-			struct pm_report rep;
-			pm_report_build(&rep, &run->hf, &run->cfg->policy, run->cli->today);
-			pm_separate(run);
-			if (run->cli->quiet)
-				pm_render_quiet(&run->out, &rep, &run->ropts);
-			else
-				pm_render_report(run->cli->format, &run->out, &rep, &run->ropts);
-			if (pm_gate_fails(&rep, run->cli->fail_on))
-				pm_status(run, PM_EXIT_GATE);
-			pm_flush_out(run);
-			return;
+static void
+pm_worker_init(struct pm_worker *w, const struct pm_render_opts *ropts)
+{
+	memset(w, 0, sizeof(*w));
+	pm_hotfix_init(&w->hf);
+	w->ropts = *ropts;
+}
+
+static void
+pm_worker_free(struct pm_worker *w)
+{
+	pm_hotfix_free(&w->hf);
+	pm_buf_free(&w->src);
+}
+
+/* ---- -j: several inputs at once ----------------------------------------- */
+
+/* How far workers may run ahead of the writer, in inputs: bounds the
+ * memory held by finished but unwritten outputs. */
+#define PM_JOBS_AHEAD 64
+
+struct pm_pool {
+	struct pm_run *run;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;     /* a task finished, or the writer moved on */
+	size_t next;                /* next task to hand out */
+	size_t written;             /* tasks committed so far */
+	bool stop;                  /* the output failed: judge no more */
+};
+
+static void *
+pm_pool_work(void *arg)
+{
+	struct pm_pool *pool = arg;
+	struct pm_run *run = pool->run;
+	struct pm_worker w;
+	pm_worker_init(&w, &run->ropts);
+	pthread_mutex_lock(&pool->lock);
+	for (;;) {
+		while (!pool->stop && pool->next < run->ntasks &&
+		       pool->next >= pool->written + PM_JOBS_AHEAD)
+			pthread_cond_wait(&pool->changed, &pool->lock);
+		if (pool->stop || pool->next >= run->ntasks)
+			break;
+		struct pm_task *t = &run->tasks[pool->next++];
+		pthread_mutex_unlock(&pool->lock);
+		if (!t->message)
+			pm_judge(run, &w, t->path, t->name, &t->res);
+		pthread_mutex_lock(&pool->lock);
+		t->done = true;
+		pthread_cond_broadcast(&pool->changed);
+	}
+	pthread_mutex_unlock(&pool->lock);
+	pm_worker_free(&w);
+	return NULL;
+}
+
+/* Judges the queued tasks with JOBS threads and writes them in order. */
+static void
+pm_pool_run(struct pm_run *run, long jobs)
+{
+	struct pm_pool pool = { .run = run };
+	pthread_mutex_init(&pool.lock, NULL);
+	pthread_cond_init(&pool.changed, NULL);
+	pthread_t *threads = pm_xcalloc((size_t)jobs, sizeof(*threads));
+	long started = 0;
+	for (; started < jobs; started++)
+		if (pthread_create(&threads[started], NULL, pm_pool_work, &pool) != 0)
+			break;
+	if (started == 0) {
+		/* No thread at all: judge here, one by one. */
+		for (size_t i = 0; i < run->ntasks && !run->output_failed; i++) {
+			struct pm_task *t = &run->tasks[i];
+			if (!t->message)
+				pm_judge(run, &run->worker, t->path, t->name, &t->res);
+			pm_commit(run, &t->res);
+			pm_result_free(&t->res);
 		}
 	}
-	pm_print_error(run, name, &err, src_hf);
-	pm_status(run, PM_EXIT_INVALID);
-	if (!run->cli->quiet) {
-		size_t before = run->out.len;
-		pm_render_error(run->cli->format, &run->out, &err, &run->ropts);
-		if (run->out.len > before)
-			run->judged++;
-		pm_flush_out(run);
+	for (size_t i = 0; started && i < run->ntasks; i++) {
+		struct pm_task *t = &run->tasks[i];
+		pthread_mutex_lock(&pool.lock);
+		while (!t->done)
+			pthread_cond_wait(&pool.changed, &pool.lock);
+		pthread_mutex_unlock(&pool.lock);
+		pm_commit(run, &t->res);
+		pm_result_free(&t->res);
+		pthread_mutex_lock(&pool.lock);
+		pool.written = i + 1;
+		pool.stop = run->output_failed;
+		pthread_cond_broadcast(&pool.changed);
+		pthread_mutex_unlock(&pool.lock);
+		if (run->output_failed)
+			break;
 	}
+	for (long k = 0; k < started; k++)
+		pthread_join(threads[k], NULL);
+	free(threads);
+	pthread_cond_destroy(&pool.changed);
+	pthread_mutex_destroy(&pool.lock);
+}
+
+static struct pm_task *
+pm_task_add(struct pm_run *run, const char *path, const char *name)
+{
+	if (run->ntasks == run->tasks_cap) {
+		run->tasks_cap = run->tasks_cap ? run->tasks_cap * 2 : 64;
+		run->tasks = pm_xrealloc(run->tasks, run->tasks_cap * sizeof(*run->tasks));
+	}
+	struct pm_task *t = &run->tasks[run->ntasks++];
+	memset(t, 0, sizeof(*t));
+	t->path = path ? pm_xstrdup(path) : NULL;
+	t->name = pm_xstrdup(name);
+	return t;
+}
+
+/* One input: judged now, or queued for the pool under -j. */
+static void
+pm_input(struct pm_run *run, const char *path, const char *name)
+{
+	if (run->cli->jobs > 1) {
+		pm_task_add(run, path, name);
+		return;
+	}
+	pm_judge(run, &run->worker, path, name, &run->res);
+	pm_commit(run, &run->res);
+}
+
+/* A message about the inputs, kept in its place among them. */
+static void
+pm_input_message(struct pm_run *run, const char *text, int status)
+{
+	if (run->cli->jobs > 1) {
+		struct pm_task *t = pm_task_add(run, NULL, "");
+		t->message = true;
+		t->done = true;
+		pm_buf_puts(&t->res.err, text);
+		t->res.status = status;
+		return;
+	}
+	pm_stderr(text);
+	pm_status(run, status);
 }
 
 static bool
@@ -653,6 +874,7 @@ main(int argc, char **argv)
 		.max_bytes = PM_DEFAULT_MAX_BYTES,
 		.today = pm_floor_div((int64_t)time(NULL), 86400),
 		.history_days = -1,
+		.jobs = 1,
 	};
 	struct pm_strlist args = { 0 };
 	pm_parse_args(argc, argv, &cli, &args);
@@ -747,40 +969,48 @@ main(int argc, char **argv)
 	run.ropts.color = pm_use_color(cli.color) && cli.output == NULL;
 	run.ropts.fail_on = cli.fail_on;
 	run.ropts.config = cfg.path;
-	pm_hotfix_init(&run.hf);
+	pm_worker_init(&run.worker, &run.ropts);
 	for (size_t i = 0; i < args.len && !run.output_failed; i++) {
 		const char *arg = args.items[i];
 		if (strcmp(arg, "-") == 0) {
-			pm_judge(&run, NULL, cli.stdin_name ? cli.stdin_name : "<stdin>");
+			pm_input(&run, NULL, cli.stdin_name ? cli.stdin_name : "<stdin>");
 		} else if (pm_io_is_dir(arg)) {
 			struct pm_strlist files = { 0 };
 			struct pm_error err;
 			pm_error_clear(&err);
+			struct pm_buf b = PM_BUF_INIT;
 			if (pm_io_walk(arg, &files, &err) < 0) {
 				/* The message names the directory that failed, which
 				 * may lie below ARG. */
-				pm_print_error(&run, "pmcheck", &err, NULL);
-				pm_status(&run, PM_EXIT_INVALID);
+				pm_format_error(&b, cli.quiet, "pmcheck", &err, NULL);
+				pm_input_message(&run, b.data, PM_EXIT_INVALID);
 			} else if (files.len == 0) {
-				struct pm_buf b = PM_BUF_INIT;
 				pm_buf_puts(&b, "pmcheck: ");
 				pm_escape_term(&b, arg, strlen(arg), false);
 				pm_buf_puts(&b, ": warning: no *.yaml or *.yml files found\n");
-				pm_stderr(b.data);
-				pm_buf_free(&b);
+				pm_input_message(&run, b.data, PM_EXIT_OK);
 			}
+			pm_buf_free(&b);
 			for (size_t k = 0; k < files.len && !run.output_failed; k++)
-				pm_judge(&run, files.items[k], files.items[k]);
+				pm_input(&run, files.items[k], files.items[k]);
 			pm_strlist_free(&files);
 		} else {
-			pm_judge(&run, arg, arg);
+			pm_input(&run, arg, arg);
 		}
 	}
+	if (run.ntasks)
+		pm_pool_run(&run, cli.jobs);
+	for (size_t i = 0; i < run.ntasks; i++) {
+		free(run.tasks[i].path);
+		free(run.tasks[i].name);
+		pm_result_free(&run.tasks[i].res);
+	}
+	free(run.tasks);
 
 	pm_finish_output(&run);
 
-	pm_hotfix_free(&run.hf);
-	pm_buf_free(&run.src);
+	pm_worker_free(&run.worker);
+	pm_result_free(&run.res);
 	pm_buf_free(&run.out);
 	pm_buf_free(&run.msg);
 	pm_strlist_free(&args);

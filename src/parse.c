@@ -442,6 +442,8 @@ pm_is_null(const yaml_event_t *ev)
 	    ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
 	const char *v = (const char *)ev->data.scalar.value;
+	if (ev->data.scalar.length > 4 || (v[0] != '~' && v[0] != 'n' && v[0] != 'N'))
+		return ev->data.scalar.length == 0;
 	return ev->data.scalar.length == 0 || strcmp(v, "~") == 0 ||
 	       strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
 	       strcmp(v, "NULL") == 0;
@@ -1148,7 +1150,7 @@ pm_scope_find(const struct pm_scope *scope, const char *key, size_t *index)
 			continue;
 		if (scope->parent >= 0 && d->parent != scope->parent)
 			continue;
-		if (strcmp(d->name, key) == 0) {
+		if (d->name[0] == key[0] && strcmp(d->name, key) == 0) {
 			*index = i;
 			return d;
 		}

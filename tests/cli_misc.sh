@@ -319,6 +319,36 @@ else
 	ok $name
 fi
 
+# ---- -j keeps the output of -j 1, byte for byte, in every format --------
+name=jobs-same-output
+printf 'title: [\n' >broken.yaml
+same=yes
+for fmt in markdown text json gcc github slack; do
+	for j in 2 5; do
+		pm -f "$fmt" examples examples/minimal.yaml broken.yaml none.yaml examples \
+			>out1 2>err1
+		st1=$st
+		pm -j "$j" -f "$fmt" examples examples/minimal.yaml broken.yaml none.yaml \
+			examples >outj 2>errj
+		if [ "$st" -ne "$st1" ] || ! cmp -s out1 outj || ! cmp -s err1 errj; then
+			same="no: -f $fmt -j $j (status $st1 vs $st)"
+		fi
+	done
+done
+if [ "$same" = yes ]; then ok $name; else ko $name "$same"; fi
+
+# ---- -j on a closed pipe ends quietly ---------------------------------------
+name=jobs-closed-pipe
+set -- examples examples examples examples examples examples examples examples
+set -- "$@" "$@" "$@" "$@"
+( "$PMCHECK" -j 2 "$@" 2>err; echo $? >status ) | head -c 10 >/dev/null
+set --
+if [ "$(cat status)" -ne 4 ] || [ -s err ]; then
+	ko $name "status $(cat status), stderr: $(cat err)"
+else
+	ok $name
+fi
+
 [ "$skip" -gt 0 ] && echo "($skip skipped)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -37,10 +37,10 @@ ok() { echo "PASS $1"; pass=$((pass + 1)); }
 ko() { echo "FAIL $1"; [[ -n ${2:-} ]] && printf '    %s\n' "$2"; fail=$((fail + 1)); }
 skipped() { echo "SKIP $1"; skip=$((skip + 1)); }
 
-# Every option of the command line, as the product contract lists them.
+# Every option of the command line: the product contract's and -j.
 spec_options='--color --config --fail-on --force --format --help
---history --history-days --init --list-rules --max-bytes --no-config
---output --print-config --quiet --stdin-filename --version -V -f -h -o -q'
+--history --history-days --init --jobs --list-rules --max-bytes --no-config
+--output --print-config --quiet --stdin-filename --version -V -f -h -j -o -q'
 # Sets of words are written one line each, "|" between words, so that a
 # name with a blank stays one word: sorted reads words on lines or
 # separated by "|", spaces_to_bars turns a blank-separated list into that.
