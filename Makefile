@@ -124,6 +124,12 @@ test: $(BUILD)/pmcheck $(TESTS)
 	BUILD=$(BUILD) sh tests/install.sh || fail=1; \
 	echo "== CI recipe tests"; \
 	PMCHECK=$(BUILD)/pmcheck sh tests/ci_recipes.sh || fail=1; \
+	echo "== hostile input tests"; \
+	PMCHECK=$(BUILD)/pmcheck sh tests/hostile.sh || fail=1; \
+	echo "== output injection tests"; \
+	PMCHECK=$(BUILD)/pmcheck sh tests/injection.sh || fail=1; \
+	echo "== output file safety tests"; \
+	PMCHECK=$(BUILD)/pmcheck sh tests/files.sh || fail=1; \
 	exit $$fail
 
 asan:

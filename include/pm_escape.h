@@ -4,7 +4,10 @@
  * sequences, bidirectional controls (U+061C, U+200E/F, U+202A-U+202E,
  * U+2066-U+2069) and line/paragraph separators (U+2028/9) are shown as
  * visible escapes ("\x1b", "\u202e"), and bytes that are not UTF-8 as "\xNN".
- * Tabs stay; newlines stay only where the function says so.
+ * Tabs stay; newlines stay only where the function says so.  The GitHub
+ * Actions runner acts on the log command marker "##[" anywhere in a line, so
+ * every escaper breaks it up: "#", U+200B, "#[" (JSON: "#\u0023[", which
+ * decodes to the input exactly).
  */
 #ifndef PM_ESCAPE_H
 #define PM_ESCAPE_H
@@ -25,7 +28,7 @@ void pm_escape_term(struct pm_buf *out, const char *s, size_t len, bool newlines
  * every line break (with the blanks around it) folded to one space, leading
  * and trailing blanks dropped, and every character that could start Markdown
  * or HTML structure backslash-escaped: \ ` * _ [ ] < > | # ! ~ { } anywhere,
- * + - = and the "." or ")" of "12." / "12)" at the start.  "&" becomes
+ * + - = : and the "." or ")" of "12." / "12)" at the start.  "&" becomes
  * "&amp;"; "@" before an ASCII letter or digit gets a U+200B after it so it
  * cannot mention anyone.  Never writes a line break. */
 void pm_escape_md_inline(struct pm_buf *out, const char *s, size_t len);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "pm_config.h"
+#include "pm_escape.h"
 #include "pm_io.h"
 #include "pm_parse.h"
 #include "pm_report.h"
@@ -1201,8 +1202,15 @@ int
 pm_config_load(struct pm_config *cfg, const char *path, struct pm_error *err)
 {
 	cfg->path = path;
-	if (pm_io_read(path, PM_CONFIG_MAX_BYTES, &cfg->src, err) < 0)
+	if (pm_io_read(path, PM_CONFIG_MAX_BYTES, &cfg->src, err) < 0) {
+		/* The reader's hint names --max-bytes, which is for inputs: a
+		 * configuration has a fixed limit of its own. */
+		if (err && err->code == PM_ERR_TOO_LARGE)
+			snprintf(err->message, sizeof(err->message),
+			         "input is larger than %u bytes, the limit for a "
+			         "configuration file", PM_CONFIG_MAX_BYTES);
 		return -1;
+	}
 	return pm_config_parse(cfg, path, cfg->src.data ? cfg->src.data : "",
 	                       cfg->src.len, err);
 }
@@ -1326,21 +1334,39 @@ pm_cond_describe(struct pm_buf *out, const struct pm_cond *cond)
 /* ---- back to YAML ------------------------------------------------------- */
 
 /* A double-quoted YAML scalar: always quoted, so no text can turn into a
- * number, a boolean, a comment or structure.  The Unicode line breaks NEL,
- * LS and PS are escaped too: written raw, YAML folds them into a space. */
+ * number, a boolean, a comment or structure.  What a terminal or a CI log
+ * would act on is written as an escape YAML reads back the same: C0 and C1
+ * controls, DEL, bidirectional controls, the line breaks NEL, LS and PS
+ * (written raw, YAML would fold them into a space), and the "#" of the log
+ * command marker "##[" (pm_escape.h).  Bytes that are not UTF-8 (a path
+ * from the command line) cannot be said in YAML; "\xNN" shows them. */
 static void
 pm_yaml_quote(struct pm_buf *out, const char *s)
 {
 	pm_buf_putc(out, '"');
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (c[0] == 0xC2 && c[1] == 0x85) {
-			pm_buf_puts(out, "\\N");
-			c++;
+	size_t len = strlen(s);
+	for (size_t i = 0; i < len; i++) {
+		const unsigned char *c = (const unsigned char *)s + i;
+		uint32_t cp;
+		size_t n = c[0] < 0x80 ? 1 : pm_utf8_decode(c, len - i, &cp);
+		if (n == 0) {
+			pm_buf_printf(out, "\\x%02x", c[0]);
 			continue;
 		}
-		if (c[0] == 0xE2 && c[1] == 0x80 && (c[2] == 0xA8 || c[2] == 0xA9)) {
-			pm_buf_puts(out, c[2] == 0xA8 ? "\\L" : "\\P");
-			c += 2;
+		if (n > 1) {
+			if (cp == 0x85)
+				pm_buf_puts(out, "\\N");
+			else if (cp == 0x2028 || cp == 0x2029)
+				pm_buf_puts(out, cp == 0x2028 ? "\\L" : "\\P");
+			else if (cp <= 0x9f)
+				pm_buf_printf(out, "\\x%02x", (unsigned)cp);
+			else if (cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+			         (cp >= 0x202a && cp <= 0x202e) ||
+			         (cp >= 0x2066 && cp <= 0x2069))
+				pm_buf_printf(out, "\\u%04x", (unsigned)cp);
+			else
+				pm_buf_put(out, (const char *)c, n);
+			i += n - 1;
 			continue;
 		}
 		switch (*c) {
@@ -1349,6 +1375,12 @@ pm_yaml_quote(struct pm_buf *out, const char *s)
 		case '\n': pm_buf_puts(out, "\\n"); break;
 		case '\t': pm_buf_puts(out, "\\t"); break;
 		case '\r': pm_buf_puts(out, "\\r"); break;
+		case '#':
+			if (c[1] == '#' && c[2] == '[')
+				pm_buf_puts(out, "\\x23");
+			else
+				pm_buf_putc(out, '#');
+			break;
 		default:
 			if (*c < 0x20 || *c == 0x7f)
 				pm_buf_printf(out, "\\x%02x", *c);

@@ -41,6 +41,21 @@ static const struct {
 
 #define PM_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+#define PM_ZWSP "\xe2\x80\x8b"   /* U+200B ZERO WIDTH SPACE */
+
+/*
+ * GitHub Actions' runner takes "::" as a workflow command only at the start
+ * of a line, but looks for the legacy marker "##[" anywhere in one, and
+ * "##[add-mask]..." or "##[group]..." act wherever they stand.  Every format
+ * can end up in a CI log, so every escaper breaks the marker up: true when
+ * S[I..] starts one.
+ */
+static bool
+pm_escape_marker_at(const char *s, size_t len, size_t i)
+{
+	return len - i >= 3 && s[i] == '#' && s[i + 1] == '#' && s[i + 2] == '[';
+}
+
 static const char pm_escape_hex[] = "0123456789abcdef";
 
 /* One step through the input: a code point, or a lone byte that is not
@@ -175,6 +190,11 @@ pm_escape_term(struct pm_buf *out, const char *s, size_t len, bool newlines)
 			pm_buf_put(out, s + run, i - run);
 			pm_escape_visible(out, &ch);
 			run = i + ch.len;
+		} else if (pm_escape_marker_at(s, len, i)) {
+			/* "#" U+200B "#[": reads the same, matches nothing. */
+			pm_buf_put(out, s + run, i + 1 - run);
+			pm_buf_put(out, PM_ZWSP, 3);
+			run = i + 1;
 		}
 		i += ch.len;
 	}
@@ -220,8 +240,9 @@ pm_escape_md_line(struct pm_buf *out, const char *s, size_t len)
 		return;
 
 	/* Markers that only count at the start of a line: bullets "+" "-",
-	 * setext underlines "=" "-", ordered list items "1." "1)". */
-	if (s[i] == '+' || s[i] == '-' || s[i] == '=') {
+	 * setext underlines "=" "-", ordered list items "1." "1)"; and ":",
+	 * because a CI log takes a line starting with "::" as a command. */
+	if (s[i] == '+' || s[i] == '-' || s[i] == '=' || s[i] == ':') {
 		pm_buf_putc(out, '\\');
 	} else if (s[i] >= '0' && s[i] <= '9') {
 		size_t j = i;
@@ -370,6 +391,13 @@ pm_escape_json(struct pm_buf *out, const char *s, size_t len)
 		/* Printable ASCII but for the quote and the backslash is copied
 		 * as it is: most text, at one test per byte. */
 		unsigned char b = (unsigned char)s[i];
+		if (b == '#' && pm_escape_marker_at(s, len, i)) {
+			/* "\u0023#[" decodes to the same text. */
+			pm_buf_put(out, s + run, i - run);
+			pm_buf_puts(out, "\\u0023");
+			run = ++i;
+			continue;
+		}
 		if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') {
 			i++;
 			continue;
@@ -444,6 +472,10 @@ pm_escape_github(struct pm_buf *out, const char *s, size_t len, bool property)
 			pm_buf_put(out, s + run, i - run);
 			pm_escape_visible(out, &ch);
 			run = i + ch.len;
+		} else if (pm_escape_marker_at(s, len, i)) {
+			pm_buf_put(out, s + run, i + 1 - run);
+			pm_buf_put(out, PM_ZWSP, 3);
+			run = i + 1;
 		}
 		i += ch.len;
 	}
@@ -519,6 +551,10 @@ pm_escape_slack(struct pm_buf *out, const char *s, size_t len)
 		} else if (rep != NULL) {
 			pm_buf_put(out, l + run, i - run);
 			pm_buf_puts(out, rep);
+			run = next;
+		} else if (pm_escape_marker_at(l, n, i)) {
+			pm_buf_put(out, l + run, next - run);
+			pm_buf_put(out, PM_ZWSP, 3);
 			run = next;
 		} else if (ch.cp == '@' && next < n && pm_escape_is_alnum(l[next])) {
 			/* With link_names, Slack turns "@here", "@channel" and

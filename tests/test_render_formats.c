@@ -666,7 +666,7 @@ test_github_error(void **state)
 	assert_string_equal(str(&fx->out),
 	    "::error file=dir%2Cx/f%3A1.yaml,line=3,col=1,title=pmcheck%3A "
 	    "invalid input (unknown_key)::a\\n::stop-commands::x: got "
-	    "\"\\n##[group]g\\r\\n::add-mask::s%250A::error::y\"\n");
+	    "\"\\n#\xe2\x80\x8b#[group]g\\r\\n::add-mask::s%250A::error::y\"\n");
 	assert_int_equal(count_lines(str(&fx->out)), 1);
 }
 
@@ -689,7 +689,7 @@ test_github_hostile(void **state)
 	    "stakeholder); decisive: data_loss; due 2024-01-19, no link or "
 	    "waiver yet%0Arecurrence fired (80/50): happened 2 times before"
 	    "%0Astakeholder fired (85/50): ok\\n::set-output name=a::b\\r\\n"
-	    "##[group]g 100%25 %250A::warning::w \\u202e"
+	    "#\xe2\x80\x8b#[group]g 100%25 %250A::warning::w \\u202e"
 	    "%0Adecisive signal data_loss: data loss reported\n"
 	    "::warning file=x%2Cline=1%3A%3Aevil\\n%3A%3Aerror%3A%3Aa%250A"
 	    "\\x1b[2J.yaml,line=5,col=12,title=pmcheck%3A c%2Co%3Ade::"
@@ -971,8 +971,8 @@ test_escape_github_data(void **state)
 	check_esc(GH_DATA, "%0D%0a", "%250D%250a");
 	check_esc(GH_DATA, "a\n::set-output name=x::y",
 	    "a\\n::set-output name=x::y");
-	check_esc(GH_DATA, "a\r\n##[group]g", "a\\r\\n##[group]g");
-	check_esc(GH_DATA, "\n##[error]x", "\\n##[error]x");
+	check_esc(GH_DATA, "a\r\n##[group]g", "a\\r\\n#\xe2\x80\x8b#[group]g");
+	check_esc(GH_DATA, "\n##[error]x", "\\n#\xe2\x80\x8b#[error]x");
 	check_esc(GH_DATA, "a\rb", "a\\rb");
 	check_esc(GH_DATA, "tab\tkept", "tab\tkept");
 	check_esc(GH_DATA, "\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m");
@@ -1211,7 +1211,7 @@ test_parsed_hostile(void **state)
 	    "required"));
 	assert_non_null(strstr(str(&out), "[blameful_wording]\n"));
 	assert_non_null(strstr(str(&out), "cache 100% cold\\n::error "
-	    "file=a,line=1::forged\\r\\n##[group]fake group"));
+	    "file=a,line=1::forged\\r\\n#\xe2\x80\x8b#[group]fake group"));
 
 	pm_buf_clear(&out);
 	pm_render_github(&out, &p.rep, &opts);
@@ -1225,7 +1225,7 @@ test_parsed_hostile(void **state)
 	}
 	assert_null(strstr(str(&out), "\n##["));
 	assert_non_null(strstr(str(&out), "cache 100%25 cold\\n::error "
-	    "file=a,line=1::forged\\r\\n##[group]fake group, %250A::set-output"));
+	    "file=a,line=1::forged\\r\\n#\xe2\x80\x8b#[group]fake group, %250A::set-output"));
 
 	pm_buf_clear(&out);
 	pm_render_slack(&out, &p.rep, &opts);
