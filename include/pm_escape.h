@@ -24,6 +24,13 @@
  * backslashes included, is copied as is.  S may be NULL when LEN is 0. */
 void pm_escape_term(struct pm_buf *out, const char *s, size_t len, bool newlines);
 
+/* Terminal-safe text that starts a line (a file name before ":LINE:COL:",
+ * a value after an indent): as pm_escape_term without newlines, and a ":"
+ * that starts it, blanks before it skipped, is shown as "\x3a", because a
+ * CI log takes a line starting with "::" as a command (and a name ":" makes
+ * one with the ":" that follows it). */
+void pm_escape_term_start(struct pm_buf *out, const char *s, size_t len);
+
 /* Markdown inline text (table cells, headings, list items): terminal-safe,
  * every line break (with the blanks around it) folded to one space, leading
  * and trailing blanks dropped, and every character that could start Markdown

@@ -201,6 +201,29 @@ pm_escape_term(struct pm_buf *out, const char *s, size_t len, bool newlines)
 	pm_buf_put(out, s + run, len - run);
 }
 
+/* Blanks, for pm_escape_term_start (defined with the Markdown helpers). */
+static bool pm_escape_is_blank(char c);
+
+void
+pm_escape_term_start(struct pm_buf *out, const char *s, size_t len)
+{
+	if (s == NULL) {
+		s = "";
+		len = 0;
+	}
+	size_t lead = 0;
+	while (lead < len && pm_escape_is_blank(s[lead]))
+		lead++;
+	if (lead < len && s[lead] == ':') {
+		pm_escape_term(out, s, lead, false);
+		pm_escape_byte(out, ':');
+		lead++;
+	} else {
+		lead = 0;
+	}
+	pm_escape_term(out, s + lead, len - lead, false);
+}
+
 /* Characters that can open Markdown or HTML structure anywhere in a line. */
 static bool
 pm_escape_md_special(uint32_t cp)

@@ -489,7 +489,7 @@ static void
 pm_format_error(struct pm_buf *b, bool quiet, const char *name,
                 const struct pm_error *err, const struct pm_hotfix *hf)
 {
-	pm_escape_term(b, name, strlen(name), false);
+	pm_escape_term_start(b, name, strlen(name));   /* starts the line */
 	if (err->line)
 		pm_buf_printf(b, ":%u:%u", err->line, err->column);
 	pm_buf_puts(b, ": error: ");
@@ -782,7 +782,7 @@ pm_history_warn(void *ctx, const char *file, const struct pm_error *err,
 	struct pm_run *run = ctx;
 	struct pm_buf *b = &run->msg;
 	pm_buf_clear(b);
-	pm_escape_term(b, file, strlen(file), false);
+	pm_escape_term_start(b, file, strlen(file));   /* starts the line */
 	if (err->line)
 		pm_buf_printf(b, ":%u:%u", err->line, err->column);
 	pm_buf_puts(b, ": warning: ");

@@ -151,12 +151,12 @@ pm_render_error(enum pm_format fmt, struct pm_buf *out,
 }
 
 /* The display name, terminal-safe: file names are not validated UTF-8 and
- * may hold any byte but NUL and "/". */
+ * may hold any byte but NUL and "/".  It starts the -q line. */
 static void
 pm_render_file(struct pm_buf *out, const struct pm_render_opts *opts)
 {
 	const char *file = opts && opts->file ? opts->file : "<stdin>";
-	pm_escape_term(out, file, strlen(file), false);
+	pm_escape_term_start(out, file, strlen(file));
 }
 
 void

@@ -190,7 +190,8 @@ pm_gcc_head(struct pm_buf *out, const struct pm_render_opts *opts,
             struct pm_pos pos, const char *level)
 {
 	const char *file = pm_annot_file(opts);
-	pm_gcc_term(out, file, strlen(file));
+	/* The name starts the line: see pm_escape_term_start. */
+	pm_escape_term_start(out, file, strlen(file));
 	if (pos.line == 0)
 		pos = (struct pm_pos){ .line = 1, .column = 1 };
 	pm_buf_printf(out, ":%u:%u: ", (unsigned)pos.line,

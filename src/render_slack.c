@@ -78,7 +78,8 @@ pm_slack_field(const struct pm_report *rep, enum pm_field f)
 
 /* A plain http(s) URL: Slack may then make it a link.  Anything else, and
  * anything holding "|", "<" or ">" (which would end or split the link),
- * blanks, controls or non-ASCII characters, is shown as text. */
+ * blanks, controls or non-ASCII characters, or the log command marker
+ * "##[" (pm_escape.h: a CI log acts on it), is shown as escaped text. */
 static bool
 pm_slack_plain_url(const char *s)
 {
@@ -90,7 +91,7 @@ pm_slack_plain_url(const char *s)
 	else
 		return false;
 	size_t len = strlen(s);
-	if (len == skip || len > PM_SLACK_URL_MAX)
+	if (len == skip || len > PM_SLACK_URL_MAX || strstr(s, "##[") != NULL)
 		return false;
 	for (size_t i = skip; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];

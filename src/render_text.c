@@ -65,10 +65,12 @@ pm_text_str(struct pm_buf *out, const char *s)
 		pm_escape_term(out, s, strlen(s), false);
 }
 
+/* The file name starts a line: see pm_escape_term_start. */
 static void
 pm_text_file(struct pm_buf *out, const struct pm_render_opts *opts)
 {
-	pm_text_str(out, opts->file ? opts->file : "<stdin>");
+	const char *file = opts->file ? opts->file : "<stdin>";
+	pm_escape_term_start(out, file, strlen(file));
 }
 
 /* The string of a STR (or ENUM) value, or NULL when it is absent. */
@@ -140,11 +142,14 @@ pm_text_header(struct pm_buf *out, const struct pm_report *rep,
 	const char *title = pm_text_value(rep->hf, PM_F_TITLE);
 	if (id == NULL && title == NULL)
 		return;
+	/* Whichever comes first starts the line (after the indent). */
 	pm_buf_puts(out, "  ");
-	pm_text_str(out, id);
-	if (id && title)
+	const char *first = id ? id : title;
+	pm_escape_term_start(out, first, strlen(first));
+	if (id && title) {
 		pm_buf_puts(out, " \xe2\x80\x94 ");    /* an em dash */
-	pm_text_str(out, title);
+		pm_text_str(out, title);
+	}
 	pm_buf_putc(out, '\n');
 }
 

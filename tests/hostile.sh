@@ -60,6 +60,7 @@ cd "$tmp" || exit 2
 cp -R "$root/examples" examples
 cp -R "$corpus" in
 esc=$(printf '\033')
+as=
 
 pass=0
 fail=0
@@ -91,7 +92,9 @@ run() {
 	shift 3
 	wanted "$rname" || return 0
 	t0=$(now_ms)
-	timeout "$limit" "$PMCHECK" "$@" <"${stdin:-/dev/null}" >out 2>err
+	# $as: empty, or setpriv to run as nobody (unreadable files, below).
+	# shellcheck disable=SC2086
+	timeout "$limit" $as "$PMCHECK" "$@" <"${stdin:-/dev/null}" >out 2>err
 	st=$?
 	ms=$(($(now_ms) - t0))
 	total_ms=$((total_ms + ms))
@@ -364,18 +367,32 @@ if command -v mkfifo >/dev/null 2>&1; then
 else
 	skipped fifo "no mkfifo"
 fi
+# Files nobody may read.  Root reads anything: then the cases run as nobody
+# through setpriv(1), when it is there.
+as=
 if [ "$(id -u)" -eq 0 ]; then
-	skipped unreadable "running as root, which reads any file"
+	if command -v setpriv >/dev/null 2>&1 &&
+		setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$PMCHECK" 2>/dev/null; then
+		as="setpriv --reuid=65534 --regid=65534 --clear-groups"
+		chmod 755 "$tmp"
+		chmod -R a+rX "$tmp"
+	else
+		as=skip
+	fi
+fi
+if [ "$as" = skip ]; then
+	skipped unreadable "running as root without setpriv(1) to drop privileges"
 else
 	cp examples/minimal.yaml secret.yaml && chmod 000 secret.yaml
 	run unreadable 3 'cannot open: Permission denied' secret.yaml
 	run unreadable@config 2 'cannot open: Permission denied' --config secret.yaml -q examples/minimal.yaml
 	rm -rf hist && mkdir hist && cp examples/minimal.yaml hist/secret.yaml && chmod 000 hist/secret.yaml
 	run unreadable@history 0 'cannot open: Permission denied' --history hist -q examples/minimal.yaml
-	mkdir -p closed/inner && chmod 000 closed
+	mkdir -p closed/inner && cp examples/minimal.yaml closed/inner/a.yaml && chmod 000 closed
 	run unreadable-dir 3 'cannot open: Permission denied' closed
 	chmod 755 closed
 fi
+as=
 
 # ---- summary -----------------------------------------------------------------
 echo "slowest runs (ms):"

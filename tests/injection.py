@@ -187,6 +187,8 @@ INVALID = {
 
 # File names: any byte but "/" and NUL, invalid UTF-8 included.
 NAMES = [
+    b":",
+    b" ::indented.yaml",
     b"esc-\x1b[2J-\x1b]8;;http:evil\x1b\\-name.yaml",
     b"cr-\rOVERWRITE.yaml",
     b"nl-\n::error::FILE-INJECTED.yaml",
@@ -352,7 +354,7 @@ def main():
         for n in NAMES:
             with open(b"names/" + n, "w") as f:
                 f.write("title: Hostile file name\nseverity: [\n"
-                        if b"invalid" in n else
+                        if b"invalid" in n or n == b":" else
                         "title: Hostile file name\naction_items:\n  - title: Look into it\n")
 
         title = "Title" + TITLE
@@ -375,6 +377,11 @@ def main():
         files = [b"names/" + n for n in NAMES]
         for fmt in FORMATS:
             run(f"name arguments {fmt}", 3, ["--no-config", "-f", fmt] + files, work)
+        # Bare names, so that the name starts each line that names it.
+        for fmt in FORMATS + ["-q"]:
+            fargs = ["-q"] if fmt == "-q" else ["-f", fmt]
+            run(f"bare names {fmt}", 3, ["--no-config"] + fargs + list(NAMES),
+                os.path.join(work, "names"))
         for fmt in FORMATS:
             run(f"stdin-filename {fmt}", 0,
                 ["--no-config", "-f", fmt, "--stdin-filename",
