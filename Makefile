@@ -7,6 +7,9 @@
 #                   (also: make check SANITIZE=1)
 #   make install    PREFIX=/usr/local DESTDIR= (binary, man page, bash and zsh completions)
 #   make WERROR=1   warnings are errors
+#   make bench      speed and memory against the libyaml floor (bench/bench.mk)
+#   make fuzz, make leakcheck, make faults, make hardening-deps
+#                   fuzzing, valgrind and fault injection (fuzz/fuzz.mk)
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin

@@ -42,10 +42,8 @@ pm_buf_reserve(struct pm_buf *buf, size_t n)
 		return;
 	size_t cap = buf->cap ? buf->cap : 256;
 	while (cap - buf->len <= n) {
-		if (cap > (size_t)-1 / 2) {
-			fputs("pmcheck: out of memory\n", stderr);
-			abort();
-		}
+		if (cap > (size_t)-1 / 2)
+			pm_alloc_fail();
 		cap *= 2;
 	}
 	buf->data = pm_xrealloc(buf->data, cap);
