@@ -32,10 +32,20 @@ struct pm_history_entry {
 	ino_t ino;                   /* file is never its own history */
 };
 
+struct pm_file_id {
+	dev_t dev;
+	ino_t ino;
+	bool used;
+};
+
 struct pm_history {
 	struct pm_history_entry *entries;
 	size_t count, cap;
 	size_t files;                /* files read, including unusable ones */
+	struct pm_file_id *seen;     /* every file read, so a file reached twice
+	                              * (overlapping directories, links) counts
+	                              * once: open addressing, at most half full */
+	size_t seen_len, seen_cap;
 	struct pm_arena arena;
 };
 

@@ -1054,27 +1054,33 @@ pm_cfg_custom_rules(struct pm_cfg_parser *p, const struct pm_node *n, void *obj)
 
 /* ---- phrase lists and deadlines ----------------------------------------- */
 
-static int
-pm_cfg_blameful(struct pm_cfg_parser *p, const struct pm_node *n, void *obj)
-{
-	bool extend = obj != NULL;
-	const char **arr;
-	if (pm_cfg_strings(p, n, extend ? p->cfg->policy.blameful : NULL,
-	                   PM_PHRASE_MAX, &arr, NULL) < 0)
-		return -1;
-	p->cfg->policy.blameful = arr;
-	return 0;
-}
+/* The phrase lists: which list each key sets, and whether it replaces the
+ * list or adds to it. */
+static const struct {
+	const char *key;
+	bool blameful;               /* else the vague-action words */
+	bool extend;
+} pm_phrase_keys[] = {
+	{ "blameful_phrases", true, false },
+	{ "extra_blameful_phrases", true, true },
+	{ "vague_words", false, false },
+	{ "extra_vague_words", false, true },
+};
 
 static int
-pm_cfg_vague(struct pm_cfg_parser *p, const struct pm_node *n, void *obj)
+pm_cfg_phrases(struct pm_cfg_parser *p, const struct pm_node *n, void *obj)
 {
-	bool extend = obj != NULL;
+	(void)obj;
+	size_t k = 0;
+	while (strcmp(pm_phrase_keys[k].key, n->key) != 0)
+		k++;                     /* only called for keys of the table */
+	const char *const **list = pm_phrase_keys[k].blameful
+	    ? &p->cfg->policy.blameful : &p->cfg->policy.vague;
 	const char **arr;
-	if (pm_cfg_strings(p, n, extend ? p->cfg->policy.vague : NULL,
+	if (pm_cfg_strings(p, n, pm_phrase_keys[k].extend ? *list : NULL,
 	                   PM_PHRASE_MAX, &arr, NULL) < 0)
 		return -1;
-	p->cfg->policy.vague = arr;
+	*list = arr;
 	return 0;
 }
 
@@ -1109,35 +1115,6 @@ pm_cfg_due_days(struct pm_cfg_parser *p, const struct pm_node *n, void *obj)
 	return 0;
 }
 
-/* The top-level keys.  The extra_ lists pass a non-NULL OBJ: extend. */
-static int
-pm_cfg_blameful_replace(struct pm_cfg_parser *p, const struct pm_node *n, void *obj)
-{
-	(void)obj;
-	return pm_cfg_blameful(p, n, NULL);
-}
-
-static int
-pm_cfg_blameful_extend(struct pm_cfg_parser *p, const struct pm_node *n, void *obj)
-{
-	(void)obj;
-	return pm_cfg_blameful(p, n, p);
-}
-
-static int
-pm_cfg_vague_replace(struct pm_cfg_parser *p, const struct pm_node *n, void *obj)
-{
-	(void)obj;
-	return pm_cfg_vague(p, n, NULL);
-}
-
-static int
-pm_cfg_vague_extend(struct pm_cfg_parser *p, const struct pm_node *n, void *obj)
-{
-	(void)obj;
-	return pm_cfg_vague(p, n, p);
-}
-
 /* Replacing lists come before the extra_ lists in the table, and the table
  * is applied in its own order (below), so "replace, then extend" holds
  * whatever order the file uses. */
@@ -1149,10 +1126,10 @@ static const struct pm_cfg_key pm_top_keys[] = {
 	{ "triggers", pm_cfg_triggers },
 	{ "rules", pm_cfg_rules },
 	{ "custom_rules", pm_cfg_custom_rules },
-	{ "blameful_phrases", pm_cfg_blameful_replace },
-	{ "extra_blameful_phrases", pm_cfg_blameful_extend },
-	{ "vague_words", pm_cfg_vague_replace },
-	{ "extra_vague_words", pm_cfg_vague_extend },
+	{ "blameful_phrases", pm_cfg_phrases },
+	{ "extra_blameful_phrases", pm_cfg_phrases },
+	{ "vague_words", pm_cfg_phrases },
+	{ "extra_vague_words", pm_cfg_phrases },
 	{ "postmortem_due_days", pm_cfg_due_days },
 	{ NULL, NULL },
 };

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -32,6 +33,7 @@ pm_history_free(struct pm_history *h)
 	if (h == NULL)
 		return;
 	free(h->entries);
+	free(h->seen);
 	pm_arena_free(&h->arena);
 	pm_history_init(h);
 }
@@ -97,12 +99,40 @@ pm_history_keep(struct pm_history *h, const char *file, const struct pm_hotfix *
 
 /* True when the file ST names is already an entry: directories given twice,
  * one inside another, or links to one file must not count it twice. */
-static bool
-pm_history_seen(const struct pm_history *h, const struct stat *st)
+static size_t
+pm_file_id_slot(const struct pm_file_id *set, size_t cap, const struct stat *st)
 {
-	for (size_t i = 0; i < h->count; i++)
-		if (h->entries[i].dev == st->st_dev && h->entries[i].ino == st->st_ino)
-			return true;
+	uint64_t h = ((uint64_t)st->st_dev * 0x9E3779B97F4A7C15u) ^
+	             ((uint64_t)st->st_ino * 0xC2B2AE3D27D4EB4Fu);
+	size_t j = (size_t)(h ^ (h >> 29)) & (cap - 1);
+	while (set[j].used && (set[j].dev != st->st_dev || set[j].ino != st->st_ino))
+		j = (j + 1) & (cap - 1);
+	return j;
+}
+
+/* True when ST's file was read before; records it otherwise.  Constant
+ * time, so thousands of history files cost no more than one lookup each. */
+static bool
+pm_history_seen(struct pm_history *h, const struct stat *st)
+{
+	if (2 * (h->seen_len + 1) > h->seen_cap) {
+		size_t cap = h->seen_cap ? h->seen_cap * 2 : 256;
+		struct pm_file_id *set = pm_xcalloc(cap, sizeof(*set));
+		for (size_t i = 0; i < h->seen_cap; i++)
+			if (h->seen[i].used) {
+				struct stat old = { .st_dev = h->seen[i].dev,
+				                    .st_ino = h->seen[i].ino };
+				set[pm_file_id_slot(set, cap, &old)] = h->seen[i];
+			}
+		free(h->seen);
+		h->seen = set;
+		h->seen_cap = cap;
+	}
+	size_t j = pm_file_id_slot(h->seen, h->seen_cap, st);
+	if (h->seen[j].used)
+		return true;
+	h->seen[j] = (struct pm_file_id){ st->st_dev, st->st_ino, true };
+	h->seen_len++;
 	return false;
 }
 

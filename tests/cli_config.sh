@@ -11,62 +11,8 @@
 # exits 1 when any check failed.  Every run of pmcheck is under a time
 # limit.
 
-LC_ALL=C
-export LC_ALL
-unset NO_COLOR PMCHECK_CONFIG
-PMCHECK_TODAY=2024-03-01
-export PMCHECK_TODAY
-
-here=$(cd "$(dirname "$0")" && pwd) || exit 2
-root=$(dirname "$here")
-PMCHECK=${PMCHECK:-$root/build/pmcheck}
-case $PMCHECK in
-/*) ;;
-*) PMCHECK=$(pwd)/$PMCHECK ;;
-esac
-if [ ! -x "$PMCHECK" ]; then
-	echo "cli_config.sh: $PMCHECK is not an executable; run make first" >&2
-	exit 2
-fi
-if ! command -v timeout >/dev/null 2>&1; then
-	echo "cli_config.sh: timeout(1) is needed to bound each check" >&2
-	exit 2
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pmcheck-config.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-trap 'exit 141' PIPE
-cd "$tmp" || exit 2
-tmp=$(pwd -P)
-cp -R "$root/examples" examples
-
-pass=0
-fail=0
-skip=0
-
-ok() {
-	echo "PASS $1"
-	pass=$((pass + 1))
-}
-
-ko() {
-	echo "FAIL $1: $2"
-	fail=$((fail + 1))
-}
-
-skipped() {
-	echo "SKIP $1: $2"
-	skip=$((skip + 1))
-}
-
-# Runs pmcheck under a 10 s limit; sets $st to the exit status.
-pm() {
-	timeout 10 "$PMCHECK" "$@"
-	st=$?
-}
+suite=config
+. "$(dirname "$0")/lib.sh"
 
 # A file without its second line: the header line naming the configuration.
 unnamed() {
@@ -349,6 +295,4 @@ else
 	ok $name
 fi
 
-[ "$skip" -gt 0 ] && echo "($skip skipped)"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

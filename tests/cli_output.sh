@@ -10,65 +10,9 @@
 # exits 1 when any check failed.  Every run of pmcheck is under a time
 # limit, so a hang shows up as a failure, not as a stuck suite.
 
-LC_ALL=C
-export LC_ALL
-unset NO_COLOR PMCHECK_CONFIG
-PMCHECK_TODAY=2024-03-01
-export PMCHECK_TODAY
-
-here=$(cd "$(dirname "$0")" && pwd) || exit 2
-root=$(dirname "$here")
-PMCHECK=${PMCHECK:-$root/build/pmcheck}
-case $PMCHECK in
-/*) ;;
-*) PMCHECK=$(pwd)/$PMCHECK ;;
-esac
-if [ ! -x "$PMCHECK" ]; then
-	echo "cli_output.sh: $PMCHECK is not an executable; run make first" >&2
-	exit 2
-fi
-if ! command -v timeout >/dev/null 2>&1; then
-	echo "cli_output.sh: timeout(1) is needed to bound each check" >&2
-	exit 2
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pmcheck-output.XXXXXX") || exit 2
-trap 'chmod -R u+rwx "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-trap 'exit 141' PIPE
-cd "$tmp" || exit 2
-cp -R "$root/examples" examples
-# A directory of valid hotfix files: the CI recipes are YAML of another kind.
-rm -rf examples/ci
+suite=output
+. "$(dirname "$0")/lib.sh"
 umask 022
-
-pass=0
-fail=0
-skip=0
-
-ok() {
-	echo "PASS $1"
-	pass=$((pass + 1))
-}
-
-ko() {
-	echo "FAIL $1: $2"
-	fail=$((fail + 1))
-}
-
-skipped() {
-	echo "SKIP $1: $2"
-	skip=$((skip + 1))
-}
-
-# Runs pmcheck under a 10 s limit with the remaining arguments; standard
-# streams as the caller redirects them.  Sets $st to the exit status.
-pm() {
-	timeout 10 "$PMCHECK" "$@"
-	st=$?
-}
 
 # Every name in directory $1, hidden ones included, on one line.
 listing() {
@@ -419,6 +363,4 @@ else
 	ok $name
 fi
 
-[ "$skip" -gt 0 ] && echo "($skip skipped)"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
