@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "pm_buf.h"
 #include "pm_error.h"
@@ -34,13 +35,26 @@ int pm_io_read(const char *path, size_t max, struct pm_buf *buf,
 /* True when PATH names a directory (symbolic links followed). */
 bool pm_io_is_dir(const char *path);
 
+/* A file found by pm_io_walk(): its path, and its device and inode numbers
+ * as stat() gives them, which tell a file reached twice apart. */
+struct pm_io_file {
+	const char *path;
+	dev_t dev;
+	ino_t ino;
+};
+
+/* Called for each file pm_io_walk() finds; FILE is valid during the call. */
+typedef void pm_io_walk_fn(void *ctx, const struct pm_io_file *file);
+
 /*
- * Appends to LIST every *.yaml and *.yml regular file below DIR, sorted by
- * path in byte order.  Entries whose name starts with "." are skipped (so
- * .git and .pmcheck.yaml are not judged) and symbolic links to directories
- * are not followed.  Returns 0, or -1 with ERR filled.
+ * Calls FN for every *.yaml and *.yml regular file below DIR, in byte order
+ * of their paths.  Entries whose name starts with "." are skipped (so .git
+ * and .pmcheck.yaml are not judged) and symbolic links to directories are
+ * not followed.  Only one directory's names are held at a time, so a walk
+ * of many files costs no memory per file.  Returns 0, or -1 with ERR
+ * filled; the files found before the error have been given to FN.
  */
-int pm_io_walk(const char *dir, struct pm_strlist *list, struct pm_error *err);
+int pm_io_walk(const char *dir, pm_io_walk_fn *fn, void *ctx, struct pm_error *err);
 
 /*
  * Writes DATA[0..LEN) to PATH so that PATH never holds a partial file, and

@@ -150,6 +150,15 @@ extern const struct pm_field_def pm_fields[PM_F_COUNT];
  * enum pm_field, or PM_F_NONE when the format has no such field. */
 enum pm_field pm_field_find(const char *path);
 
+/* The fields a mapping of the input holds, in table order: those of the
+ * top level (PM_F_NONE) or of a section, computed ones left out.  Sets
+ * *FIELDS to their enum pm_field values and returns how many there are. */
+size_t pm_field_children(enum pm_field parent, const uint8_t **fields);
+
+/* The field named KEY (LEN bytes, computed ones left out) of the top level
+ * (PM_F_NONE) or of a section, or PM_F_NONE when there is none. */
+enum pm_field pm_field_child(enum pm_field parent, const char *key, size_t len);
+
 struct pm_time {
 	int64_t epoch;        /* seconds since 1970-01-01T00:00:00Z */
 	int32_t offset_min;   /* offset written in the file, minutes east of UTC */
@@ -187,6 +196,18 @@ struct pm_value {
 };
 
 /*
+ * A character of more than one byte, or the byte order mark.  libyaml counts
+ * characters (its marks' index, line and column) where pmcheck needs byte
+ * offsets; the list of these turns one into the other.  In an ASCII file it
+ * is empty and both counts agree.
+ */
+struct pm_wide {
+	uint32_t end;            /* byte offset just past it */
+	uint32_t chars;          /* characters before END, as libyaml counts:
+	                          * the byte order mark is not one */
+};
+
+/*
  * One parsed input.  All strings and arrays live in ARENA.  SRC points at the
  * caller's bytes (not copied): they must outlive the hotfix, because review
  * notes look for words inside the source span of a value.
@@ -198,10 +219,9 @@ struct pm_hotfix {
 	uint32_t *lines;         /* byte offset where each line starts; lines[0] = 0 */
 	size_t nlines;
 	size_t lines_cap;
-	uint32_t *chars;         /* characters before byte k * PM_CHAR_STEP, so
-	                          * columns cost O(step), not O(line length) */
-	size_t nchars;
-	size_t chars_cap;
+	struct pm_wide *wide;    /* characters of more than one byte, in order */
+	size_t nwide;
+	size_t wide_cap;
 	struct pm_arena arena;
 };
 
@@ -211,19 +231,25 @@ void pm_hotfix_clear(struct pm_hotfix *hf);
 /* Frees everything the hotfix owns (not the struct, not SRC). NULL is a no-op. */
 void pm_hotfix_free(struct pm_hotfix *hf);
 
-/* Spacing of the character-count checkpoints in struct pm_hotfix. */
-#define PM_CHAR_STEP 512
+/* Records where the lines and the wide characters of SRC are, and checks
+ * that SRC is text YAML accepts: UTF-8 without NUL or other control
+ * characters (tab, LF and CR aside).  Returns the offset of the first byte
+ * that is not, or LEN; the lines before it are recorded either way.  Line
+ * breaks are counted as libyaml counts them: CR LF, CR, LF, NEL, U+2028
+ * and U+2029 each end a line. */
+size_t pm_hotfix_index(struct pm_hotfix *hf, const char *src, size_t len);
 
-/* Records where lines start and the character checkpoints for SRC (already
- * known to be valid UTF-8).  Line breaks are counted as libyaml counts them:
- * CR LF, CR, LF, NEL, U+2028 and U+2029 each end a line. */
-void pm_hotfix_index(struct pm_hotfix *hf, const char *src, size_t len);
+/* True when C may appear in a YAML stream (YAML 1.1, as libyaml checks). */
+bool pm_yaml_printable(uint32_t c);
 
 /* Line and column of byte OFFSET of the source (clamped to its end). */
 struct pm_pos pm_hotfix_pos(const struct pm_hotfix *hf, uint32_t offset);
 
 /* Byte offset of 0-based LINE and character COLUMN (clamped to the source). */
 uint32_t pm_hotfix_offset(const struct pm_hotfix *hf, size_t line, size_t column);
+
+/* Byte offset of the character libyaml's marks number INDEX (clamped). */
+uint32_t pm_hotfix_char_offset(const struct pm_hotfix *hf, size_t index);
 
 /* The value at dotted PATH ("impact.users_affected", "derived.helping_teams"),
  * or NULL when the format has no such field.  An absent value has type NONE. */

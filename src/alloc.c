@@ -95,8 +95,9 @@ pm_arena_grow(struct pm_arena *arena, size_t need)
 	return c;
 }
 
-void *
-pm_arena_alloc(struct pm_arena *arena, size_t size)
+/* Room for SIZE bytes, not cleared. */
+static void *
+pm_arena_take(struct pm_arena *arena, size_t size)
 {
 	size_t rounded = (size + PM_ALIGN - 1) / PM_ALIGN * PM_ALIGN;
 	if (rounded < size)
@@ -106,14 +107,19 @@ pm_arena_alloc(struct pm_arena *arena, size_t size)
 		c = pm_arena_grow(arena, rounded);
 	void *p = (char *)c->data + c->used;
 	c->used += rounded;
-	memset(p, 0, size);
 	return p;
+}
+
+void *
+pm_arena_alloc(struct pm_arena *arena, size_t size)
+{
+	return memset(pm_arena_take(arena, size), 0, size);
 }
 
 char *
 pm_arena_strndup(struct pm_arena *arena, const char *s, size_t len)
 {
-	char *p = pm_arena_alloc(arena, len + 1);
+	char *p = pm_arena_take(arena, len + 1);
 	if (len)
 		memcpy(p, s, len);
 	p[len] = '\0';
@@ -134,7 +140,7 @@ pm_arena_printf(struct pm_arena *arena, const char *fmt, ...)
 		n = 0;
 		small[0] = '\0';
 	}
-	char *p = pm_arena_alloc(arena, (size_t)n + 1);
+	char *p = pm_arena_take(arena, (size_t)n + 1);
 	if ((size_t)n < sizeof(small)) {
 		memcpy(p, small, (size_t)n + 1);
 		return p;

@@ -136,6 +136,43 @@ pm_history_seen(struct pm_history *h, const struct stat *st)
 	return false;
 }
 
+/* What loading one history directory needs for each of its files. */
+struct pm_history_walk {
+	struct pm_history *h;
+	size_t max_bytes;
+	pm_history_warn_fn *warn;
+	void *ctx;
+	struct pm_buf src;       /* reused from file to file */
+	struct pm_hotfix hf;
+};
+
+static void
+pm_history_file(void *ctx, const struct pm_io_file *file)
+{
+	struct pm_history_walk *w = ctx;
+	struct pm_history *h = w->h;
+	struct pm_error ferr;
+	pm_error_clear(&ferr);
+	/* The walk gives the identity stat() would, without a call per file;
+	 * a file it could not tell (inode 0) is never taken for another. */
+	struct stat st;
+	memset(&st, 0, sizeof(st));
+	st.st_dev = file->dev;
+	st.st_ino = file->ino;
+	if (file->ino != 0 && pm_history_seen(h, &st))
+		return;
+	h->files++;
+	if (pm_io_read(file->path, w->max_bytes, &w->src, &ferr) < 0) {
+		w->warn(w->ctx, file->path, &ferr, NULL);
+		return;
+	}
+	if (pm_parse(&w->hf, w->src.data ? w->src.data : "", w->src.len, &ferr) < 0) {
+		w->warn(w->ctx, file->path, &ferr, &w->hf);
+		return;
+	}
+	pm_history_keep(h, file->path, &w->hf, &st);
+}
+
 int
 pm_history_load(struct pm_history *h, const char *dir, size_t max_bytes,
                 pm_history_warn_fn *warn, void *ctx, struct pm_error *err)
@@ -147,37 +184,15 @@ pm_history_load(struct pm_history *h, const char *dir, size_t max_bytes,
 	if (!S_ISDIR(dst.st_mode))
 		return pm_error_set(err, PM_ERR_IO, 0, 0, NULL,
 		    "history directory %s is not a directory", dir);
-	struct pm_strlist files = { 0 };
-	if (pm_io_walk(dir, &files, err) < 0)
-		return -1;
-	struct pm_buf src = PM_BUF_INIT;
-	struct pm_hotfix hf;
-	pm_hotfix_init(&hf);
-	for (size_t i = 0; i < files.len; i++) {
-		const char *file = files.items[i];
-		struct pm_error ferr;
-		struct stat st;
-		pm_error_clear(&ferr);
-		bool known = stat(file, &st) == 0;
-		if (known && pm_history_seen(h, &st))
-			continue;
-		if (!known)
-			memset(&st, 0, sizeof(st));
-		h->files++;
-		if (pm_io_read(file, max_bytes, &src, &ferr) < 0) {
-			warn(ctx, file, &ferr, NULL);
-			continue;
-		}
-		if (pm_parse(&hf, src.data ? src.data : "", src.len, &ferr) < 0) {
-			warn(ctx, file, &ferr, &hf);
-			continue;
-		}
-		pm_history_keep(h, file, &hf, &st);
-	}
-	pm_hotfix_free(&hf);
-	pm_buf_free(&src);
-	pm_strlist_free(&files);
-	return 0;
+	struct pm_history_walk w = {
+		.h = h, .max_bytes = max_bytes, .warn = warn, .ctx = ctx,
+		.src = PM_BUF_INIT,
+	};
+	pm_hotfix_init(&w.hf);
+	int rc = pm_io_walk(dir, pm_history_file, &w, err);
+	pm_hotfix_free(&w.hf);
+	pm_buf_free(&w.src);
+	return rc;
 }
 
 /* ---- matching ----------------------------------------------------------- */

@@ -50,13 +50,10 @@ pm_io_read(const char *path, size_t max, struct pm_buf *buf, struct pm_error *er
 	if (fd < 0)
 		return pm_error_set(err, PM_ERR_IO, 0, 0, NULL, "cannot open: %s",
 		                    strerror(errno));
+	/* No fstat() first: a directory is refused by read() itself (EISDIR),
+	 * and a batch of small files then costs the same system calls as
+	 * reading them with cat. */
 	int rc = 0;
-	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		rc = pm_error_set(err, PM_ERR_IO, 0, 0, NULL, "cannot read: %s",
-		                  strerror(EISDIR));
-		goto out;
-	}
 	for (;;) {
 		/* Room for one byte past the limit tells "too large" apart from
 		 * "exactly at the limit" without reading any further. */
@@ -133,8 +130,27 @@ pm_io_entry_type(const struct dirent *e)
 #endif
 }
 
+/* One entry of a directory being walked.  A subdirectory's name is stored
+ * with a "/" after it, so that sorting names sorts the full paths below
+ * them: "a.yaml" < "a/x.yaml" as "a.yaml" < "a/". */
+struct pm_io_entry {
+	size_t name;        /* offset into the directory's name buffer */
+	const char *str;    /* the name itself, once the buffer is complete */
+	bool dir;
+	bool known;         /* INO (and the directory's device) identify it */
+	dev_t dev;
+	ino_t ino;
+};
+
 static int
-pm_io_walk_into(const char *dir, struct pm_strlist *list, int depth,
+pm_io_entry_cmp(const void *a, const void *b)
+{
+	const struct pm_io_entry *x = a, *y = b;
+	return strcmp(x->str, y->str);
+}
+
+static int
+pm_io_walk_into(const char *dir, int depth, pm_io_walk_fn *fn, void *ctx,
                 struct pm_error *err)
 {
 	/* Symbolic links to directories are not followed, so the walk is a
@@ -146,53 +162,91 @@ pm_io_walk_into(const char *dir, struct pm_strlist *list, int depth,
 	if (d == NULL)
 		return pm_error_set(err, PM_ERR_IO, 0, 0, NULL, "%s: cannot open: %s",
 		                    dir, strerror(errno));
-	int rc = 0;
-	struct dirent *e;
+	struct stat dst;
+	bool dev_known = fstat(dirfd(d), &dst) == 0;
 	size_t dlen = strlen(dir);
 	bool slash = dlen > 0 && dir[dlen - 1] == '/';
+	struct pm_buf names = PM_BUF_INIT;
+	struct pm_buf path = PM_BUF_INIT;
+	struct pm_io_entry *ents = NULL;
+	size_t nents = 0, cap = 0;
+	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		size_t n = dlen + strlen(e->d_name) + 2;
-		char *path = pm_xmalloc(n);
-		snprintf(path, n, "%s%s%s", dir, slash ? "" : "/", e->d_name);
+		pm_buf_clear(&path);
+		pm_buf_put(&path, dir, dlen);
+		if (!slash)
+			pm_buf_putc(&path, '/');
+		pm_buf_puts(&path, e->d_name);
 		/* The type readdir() gives spares one or two stat calls per
 		 * entry; it answers as lstat() would, so a symbolic link is
 		 * "other" and still followed to a regular file below. */
 		enum pm_io_type type = pm_io_entry_type(e);
+		struct pm_io_entry ent = { .name = names.len };
 		struct stat st;
 		if (type == PM_IO_DIR ||
-		    (type == PM_IO_UNKNOWN && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
-			rc = pm_io_walk_into(path, list, depth + 1, err);
-		} else if (pm_io_yaml_name(e->d_name) &&
-		           (type == PM_IO_REG ||
-		            (stat(path, &st) == 0 && S_ISREG(st.st_mode)))) {
-			pm_strlist_push(list, path);
+		    (type == PM_IO_UNKNOWN && lstat(path.data, &st) == 0 &&
+		     S_ISDIR(st.st_mode))) {
+			ent.dir = true;
+		} else if (!pm_io_yaml_name(e->d_name)) {
+			continue;
+		} else if (type == PM_IO_REG) {
+			/* A regular file's entry holds its own inode number. */
+			ent.known = dev_known;
+			ent.dev = dst.st_dev;
+			ent.ino = e->d_ino;
+		} else if (stat(path.data, &st) == 0 && S_ISREG(st.st_mode)) {
+			ent.known = true;
+			ent.dev = st.st_dev;
+			ent.ino = st.st_ino;
+		} else {
+			continue;
 		}
-		free(path);
-		if (rc < 0)
-			break;
+		pm_buf_puts(&names, e->d_name);
+		pm_buf_put(&names, ent.dir ? "/" : "", ent.dir ? 2 : 1);
+		if (nents == cap) {
+			cap = cap ? cap * 2 : 64;
+			ents = pm_xrealloc(ents, cap * sizeof(*ents));
+		}
+		ents[nents++] = ent;
 	}
+	/* Closed before going down, so that deep trees hold no descriptors. */
 	closedir(d);
+	for (size_t i = 0; i < nents; i++)
+		ents[i].str = names.data + ents[i].name;
+	if (nents > 1)
+		qsort(ents, nents, sizeof(*ents), pm_io_entry_cmp);
+	int rc = 0;
+	for (size_t i = 0; i < nents && rc == 0; i++) {
+		const char *name = ents[i].str;
+		pm_buf_clear(&path);
+		pm_buf_put(&path, dir, dlen);
+		if (!slash)
+			pm_buf_putc(&path, '/');
+		pm_buf_put(&path, name, strlen(name) - ents[i].dir);
+		if (ents[i].dir) {
+			rc = pm_io_walk_into(path.data, depth + 1, fn, ctx, err);
+			continue;
+		}
+		struct pm_io_file file = { path.data, ents[i].dev, ents[i].ino };
+		struct stat st;
+		if (!ents[i].known && stat(path.data, &st) == 0) {
+			file.dev = st.st_dev;
+			file.ino = st.st_ino;
+		}
+		fn(ctx, &file);
+	}
+	free(ents);
+	pm_buf_free(&names);
+	pm_buf_free(&path);
 	return rc;
 }
 
-static int
-pm_io_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int
-pm_io_walk(const char *dir, struct pm_strlist *list, struct pm_error *err)
+pm_io_walk(const char *dir, pm_io_walk_fn *fn, void *ctx, struct pm_error *err)
 {
-	size_t first = list->len;
-	if (pm_io_walk_into(dir, list, 0, err) < 0)
-		return -1;
-	if (list->len - first > 1)
-		qsort(list->items + first, list->len - first, sizeof(*list->items),
-		      pm_io_cmp);
-	return 0;
+	return pm_io_walk_into(dir, 0, fn, ctx, err);
 }
 
 /* ---- writing the output file -------------------------------------------- */

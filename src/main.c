@@ -745,6 +745,21 @@ pm_input(struct pm_run *run, const char *path, const char *name)
 	pm_commit(run, &run->res);
 }
 
+/* The files of a directory argument, judged as the walk finds them. */
+struct pm_walk {
+	struct pm_run *run;
+	size_t found;
+};
+
+static void
+pm_walk_file(void *ctx, const struct pm_io_file *file)
+{
+	struct pm_walk *walk = ctx;
+	walk->found++;
+	if (!walk->run->output_failed)
+		pm_input(walk->run, file->path, file->path);
+}
+
 /* A message about the inputs, kept in its place among them. */
 static void
 pm_input_message(struct pm_run *run, const char *text, int status)
@@ -975,25 +990,22 @@ main(int argc, char **argv)
 		if (strcmp(arg, "-") == 0) {
 			pm_input(&run, NULL, cli.stdin_name ? cli.stdin_name : "<stdin>");
 		} else if (pm_io_is_dir(arg)) {
-			struct pm_strlist files = { 0 };
+			struct pm_walk walk = { .run = &run };
 			struct pm_error err;
 			pm_error_clear(&err);
 			struct pm_buf b = PM_BUF_INIT;
-			if (pm_io_walk(arg, &files, &err) < 0) {
+			if (pm_io_walk(arg, pm_walk_file, &walk, &err) < 0) {
 				/* The message names the directory that failed, which
 				 * may lie below ARG. */
 				pm_format_error(&b, cli.quiet, "pmcheck", &err, NULL);
 				pm_input_message(&run, b.data, PM_EXIT_INVALID);
-			} else if (files.len == 0) {
+			} else if (walk.found == 0) {
 				pm_buf_puts(&b, "pmcheck: ");
 				pm_escape_term(&b, arg, strlen(arg), false);
 				pm_buf_puts(&b, ": warning: no *.yaml or *.yml files found\n");
 				pm_input_message(&run, b.data, PM_EXIT_OK);
 			}
 			pm_buf_free(&b);
-			for (size_t k = 0; k < files.len && !run.output_failed; k++)
-				pm_input(&run, files.items[k], files.items[k]);
-			pm_strlist_free(&files);
 		} else {
 			pm_input(&run, arg, arg);
 		}

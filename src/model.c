@@ -7,10 +7,12 @@
  * engine and the documentation all read it, so the format is described in
  * exactly one place.
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pm_escape.h"
 #include "pm_model.h"
 
 static const struct pm_enum_value pm_kind_values[] = {
@@ -242,6 +244,74 @@ pm_field_find(const char *path)
 	return PM_F_NONE;
 }
 
+/* The fields of each mapping of the table, and a hash table from (mapping,
+ * key) to field, so that reading a key costs a hash and one comparison, not
+ * a walk over the table.  Built on first use, once for every thread. */
+#define PM_LOOKUP_SLOTS 256
+_Static_assert(PM_F_COUNT < 256, "field numbers must fit a byte");
+static struct {
+	uint8_t idx[PM_F_COUNT];
+	uint8_t start[PM_F_COUNT + 1];
+	uint8_t slot[PM_LOOKUP_SLOTS];    /* field number, 0: empty */
+	uint8_t namelen[PM_F_COUNT];
+} pm_children;
+static pthread_once_t pm_children_once = PTHREAD_ONCE_INIT;
+
+static size_t
+pm_lookup_hash(int parent, const char *key, size_t len)
+{
+	return ((size_t)parent * 17 + len * 31 + (unsigned char)key[0] * 7 +
+	        (unsigned char)key[len - 1] * 13) % PM_LOOKUP_SLOTS;
+}
+
+static void
+pm_children_build(void)
+{
+	size_t n = 0;
+	for (int parent = 0; parent < PM_F_COUNT; parent++) {
+		pm_children.start[parent] = (uint8_t)n;
+		for (int i = 1; i < PM_F_COUNT; i++)
+			if (pm_fields[i].parent == parent && !pm_fields[i].computed)
+				pm_children.idx[n++] = (uint8_t)i;
+	}
+	pm_children.start[PM_F_COUNT] = (uint8_t)n;
+	for (int i = 1; i < PM_F_COUNT; i++) {
+		const struct pm_field_def *d = &pm_fields[i];
+		size_t len = strlen(d->name);
+		pm_children.namelen[i] = (uint8_t)len;
+		if (d->computed)
+			continue;
+		size_t h = pm_lookup_hash(d->parent, d->name, len);
+		while (pm_children.slot[h])
+			h = (h + 1) % PM_LOOKUP_SLOTS;
+		pm_children.slot[h] = (uint8_t)i;
+	}
+}
+
+size_t
+pm_field_children(enum pm_field parent, const uint8_t **fields)
+{
+	pthread_once(&pm_children_once, pm_children_build);
+	*fields = pm_children.idx + pm_children.start[parent];
+	return (size_t)(pm_children.start[parent + 1] - pm_children.start[parent]);
+}
+
+enum pm_field
+pm_field_child(enum pm_field parent, const char *key, size_t len)
+{
+	pthread_once(&pm_children_once, pm_children_build);
+	if (len == 0)
+		return PM_F_NONE;
+	for (size_t h = pm_lookup_hash((int)parent, key, len);
+	     pm_children.slot[h]; h = (h + 1) % PM_LOOKUP_SLOTS) {
+		int i = pm_children.slot[h];
+		if (pm_fields[i].parent == (int)parent && pm_children.namelen[i] == len &&
+		    memcmp(pm_fields[i].name, key, len) == 0)
+			return (enum pm_field)i;
+	}
+	return PM_F_NONE;
+}
+
 void
 pm_hotfix_init(struct pm_hotfix *hf)
 {
@@ -257,7 +327,7 @@ pm_hotfix_clear(struct pm_hotfix *hf)
 	hf->src = NULL;
 	hf->src_len = 0;
 	hf->nlines = 0;
-	hf->nchars = 0;
+	hf->nwide = 0;
 }
 
 void
@@ -267,142 +337,196 @@ pm_hotfix_free(struct pm_hotfix *hf)
 		return;
 	pm_arena_free(&hf->arena);
 	free(hf->lines);
-	free(hf->chars);
+	free(hf->wide);
 	pm_hotfix_init(hf);
 }
 
 static void
-pm_u32_push(uint32_t **arr, size_t *len, size_t *cap, uint32_t v)
+pm_line_push(struct pm_hotfix *hf, size_t at)
 {
-	if (*len == *cap) {
-		*cap = *cap ? *cap * 2 : 256;
-		*arr = pm_xrealloc(*arr, *cap * sizeof(**arr));
+	if (hf->nlines == hf->lines_cap) {
+		hf->lines_cap = hf->lines_cap ? hf->lines_cap * 2 : 256;
+		hf->lines = pm_xrealloc(hf->lines, hf->lines_cap * sizeof(*hf->lines));
 	}
-	(*arr)[(*len)++] = v;
+	hf->lines[hf->nlines++] = (uint32_t)at;
 }
 
-static bool
-pm_is_cont(unsigned char c)
+static void
+pm_wide_push(struct pm_hotfix *hf, size_t end, size_t chars)
 {
-	return (c & 0xC0) == 0x80;
-}
-
-/* Characters that start in S[0..N): the bytes that do not continue one.
- * Eight bytes at a time, since columns of non-ASCII text count here: a
- * continuation byte has its top bit set and the next bit clear, and the
- * multiplication adds up the eight 0-or-1 bytes in the top one. */
-static uint32_t
-pm_count_chars(const unsigned char *s, size_t n)
-{
-	uint32_t chars = (uint32_t)n;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, sizeof(w));
-		uint64_t cont = w & ~(w << 1) & 0x8080808080808080u;
-		chars -= (uint32_t)(((cont >> 7) * 0x0101010101010101u) >> 56);
+	if (hf->nwide == hf->wide_cap) {
+		hf->wide_cap = hf->wide_cap ? hf->wide_cap * 2 : 64;
+		hf->wide = pm_xrealloc(hf->wide, hf->wide_cap * sizeof(*hf->wide));
 	}
-	for (; i < n; i++)
-		chars -= pm_is_cont(s[i]);
-	return chars;
+	hf->wide[hf->nwide++] = (struct pm_wide){ (uint32_t)end, (uint32_t)chars };
 }
 
-void
+bool
+pm_yaml_printable(uint32_t c)
+{
+	return c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) ||
+	       c == 0x85 || (c >= 0xA0 && c <= 0xD7FF) ||
+	       (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/*
+ * The index is built eight bytes at a time where the compiler lets us find
+ * the lowest flagged byte of a little-endian word: most of a hotfix file is
+ * printable ASCII, and a word of it needs a handful of instructions where a
+ * byte-by-byte loop needs several per byte.
+ */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PM_WORDWISE 1
+#define PM_ONES UINT64_C(0x0101010101010101)
+
+/* The high bit of a byte of the result is set for every byte of W that is
+ * not printable ASCII (below 0x20, 0x7F, or 0x80 and up).  The subtractions
+ * may also flag a byte above a flagged one (a borrow runs upwards), but the
+ * lowest flagged byte is always a real one, and that is the only one used. */
+static uint64_t
+pm_word_odd(uint64_t w)
+{
+	uint64_t low = (w - PM_ONES * 0x20) & ~w;
+	uint64_t t = w ^ (PM_ONES * 0x7F);
+	uint64_t del = (t - PM_ONES) & ~t;
+	return (low | del | w) & (PM_ONES * 0x80);
+}
+#else
+#define PM_WORDWISE 0
+#endif
+
+/* Stops the index at byte I, which is not allowed: the line it is on is
+ * still ended, so that an error there can show that line. */
+static size_t
+pm_index_stop(struct pm_hotfix *hf, const unsigned char *s, size_t i, size_t len)
+{
+	for (size_t k = i; k < len; k++)
+		if (s[k] == '\n' || s[k] == '\r') {
+			pm_line_push(hf, k + 1);
+			break;
+		}
+	return i;
+}
+
+size_t
 pm_hotfix_index(struct pm_hotfix *hf, const char *src, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	hf->src = src;
 	hf->src_len = len;
 	hf->nlines = 0;
-	hf->nchars = 0;
+	hf->nwide = 0;
+	size_t i = 0, extra = 0;   /* bytes so far that libyaml does not count */
 	/* A UTF-8 byte order mark is skipped by libyaml without counting a
-	 * column, so line 1 starts after it. */
-	size_t i = (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) ? 3 : 0;
-	pm_u32_push(&hf->lines, &hf->nlines, &hf->lines_cap, (uint32_t)i);
-	uint32_t chars = 0;
-	for (size_t k = 0; k < len; k += PM_CHAR_STEP) {
-		pm_u32_push(&hf->chars, &hf->nchars, &hf->chars_cap, chars);
-		size_t to = len - k < PM_CHAR_STEP ? len : k + PM_CHAR_STEP;
-		chars += pm_count_chars(s + k, to - k);
+	 * character, so line 1 and character 0 start after it. */
+	if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) {
+		i = extra = 3;
+		pm_wide_push(hf, 3, 0);
 	}
-	pm_u32_push(&hf->chars, &hf->nchars, &hf->chars_cap, chars);
-	/* Most files end their lines with LF alone and hold neither NEL nor
-	 * U+2028/9: then memchr() finds every line, several bytes a step. */
-	if (memchr(s, '\r', len) == NULL && memchr(s, 0xC2, len) == NULL &&
-	    memchr(s, 0xE2, len) == NULL) {
-		const unsigned char *nl;
-		while (i < len && (nl = memchr(s + i, '\n', len - i)) != NULL) {
-			i = (size_t)(nl - s) + 1;
-			pm_u32_push(&hf->lines, &hf->nlines, &hf->lines_cap, (uint32_t)i);
-		}
-		return;
-	}
+	pm_line_push(hf, i);
 	while (i < len) {
-		unsigned char c = s[i++];
-		/* Most bytes are none of the four that can end a line. */
-		if (c > '\r' && c != 0xC2 && c != 0xE2)
-			continue;
-		bool brk = c == '\n' || c == '\r';
-		if (c == '\r' && i < len && s[i] == '\n')
-			i++;
-		/* NEL is C2 85; U+2028/9 are E2 80 A8/A9. */
-		if (c == 0xC2 && i < len && s[i] == 0x85) {
-			i++;
-			brk = true;
-		} else if (c == 0xE2 && i + 1 < len && s[i] == 0x80 &&
-		           (s[i + 1] == 0xA8 || s[i + 1] == 0xA9)) {
-			i += 2;
-			brk = true;
+#if PM_WORDWISE
+		if (len - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, sizeof(w));
+			uint64_t odd = pm_word_odd(w);
+			if (odd == 0) {
+				i += 8;
+				continue;
+			}
+			i += (size_t)__builtin_ctzll(odd) / 8;
 		}
-		if (brk)
-			pm_u32_push(&hf->lines, &hf->nlines, &hf->lines_cap, (uint32_t)i);
+#endif
+		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x7F) {
+			i++;
+		} else if (c == '\n') {
+			pm_line_push(hf, ++i);
+		} else if (c == '\r') {
+			i += i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
+			pm_line_push(hf, i);
+		} else if (c == '\t') {
+			i++;
+		} else if (c < 0x80) {
+			return pm_index_stop(hf, s, i, len);
+		} else {
+			uint32_t cp;
+			size_t n = pm_utf8_decode(s + i, len - i, &cp);
+			if (n == 0 || !pm_yaml_printable(cp))
+				return pm_index_stop(hf, s, i, len);
+			i += n;
+			extra += n - 1;
+			pm_wide_push(hf, i, i - extra);
+			/* NEL, U+2028 and U+2029 end a line for libyaml too. */
+			if (cp == 0x85 || cp == 0x2028 || cp == 0x2029)
+				pm_line_push(hf, i);
+		}
 	}
+	return len;
 }
 
-/* The end of checkpoint block K: where block K + 1 starts, or the end of
- * the source. */
+/* The number of the last wide character whose KEY (end or chars) is at or
+ * before X, plus one; 0 when there is none. */
 static size_t
-pm_block_end(const struct pm_hotfix *hf, size_t k)
+pm_wide_upto(const struct pm_hotfix *hf, size_t x, bool by_chars)
 {
-	size_t to = (k + 1) * PM_CHAR_STEP;
-	return to < hf->src_len ? to : hf->src_len;
+	size_t lo = 0, hi = hf->nwide;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct pm_wide *w = &hf->wide[mid];
+		if ((by_chars ? w->chars : w->end) <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-/* True when no byte of checkpoint block K continues a character, so that
- * inside it bytes and characters count alike: all of an ASCII file's blocks,
- * and most of any other's.  Offsets and columns then need no scan. */
-static bool
-pm_block_plain(const struct pm_hotfix *hf, size_t k)
-{
-	return k + 1 < hf->nchars &&
-	       hf->chars[k + 1] - hf->chars[k] == pm_block_end(hf, k) - k * PM_CHAR_STEP;
-}
-
-/* Characters in the source before byte X: a checkpoint, then at most
- * PM_CHAR_STEP bytes, none in a plain block. */
-static uint32_t
+/* Characters (as libyaml counts them) before byte X.  A byte inside a wide
+ * character counts that character as begun. */
+static size_t
 pm_chars_before(const struct pm_hotfix *hf, size_t x)
 {
-	size_t k = x / PM_CHAR_STEP;
-	if (k >= hf->nchars)
-		k = hf->nchars - 1;
-	uint32_t n = hf->chars[k];
-	size_t from = k * PM_CHAR_STEP, to = x < hf->src_len ? x : hf->src_len;
-	if (to <= from)
-		return n;
-	if (pm_block_plain(hf, k))
-		return n + (uint32_t)(to - from);
-	return n + pm_count_chars((const unsigned char *)hf->src + from, to - from);
+	if (x > hf->src_len)
+		x = hf->src_len;
+	size_t k = pm_wide_upto(hf, x, false);
+	size_t end = k ? hf->wide[k - 1].end : 0;
+	size_t chars = k ? hf->wide[k - 1].chars : 0;
+	size_t n = chars + (x - end);
+	if (k < hf->nwide && hf->wide[k].chars > chars) {
+		/* The next wide character may have begun before X (the byte
+		 * order mark, which is no character, cannot). */
+		const struct pm_wide *w = &hf->wide[k];
+		size_t lead = end + (w->chars - 1 - chars);
+		if (x > lead + 1)
+			n -= x - lead - 1;
+	}
+	return n;
+}
+
+uint32_t
+pm_hotfix_char_offset(const struct pm_hotfix *hf, size_t index)
+{
+	size_t off = index;
+	if (hf->nwide) {
+		size_t k = pm_wide_upto(hf, index, true);
+		if (k)
+			off = hf->wide[k - 1].end + (index - hf->wide[k - 1].chars);
+	}
+	return (uint32_t)(off < hf->src_len ? off : hf->src_len);
 }
 
 struct pm_pos
 pm_hotfix_pos(const struct pm_hotfix *hf, uint32_t offset)
 {
 	struct pm_pos pos = { 0, 0 };
-	if (hf->nlines == 0 || hf->nchars == 0)
+	if (hf->nlines == 0)
 		return pos;
 	if (offset > hf->src_len)
 		offset = (uint32_t)hf->src_len;
+	if (offset < hf->lines[0])
+		offset = hf->lines[0];
 	/* Binary search for the last line starting at or before OFFSET. */
 	size_t lo = 0, hi = hf->nlines;
 	while (hi - lo > 1) {
@@ -415,50 +539,18 @@ pm_hotfix_pos(const struct pm_hotfix *hf, uint32_t offset)
 	uint32_t start = hf->lines[lo];
 	pos.line = (uint32_t)lo + 1;
 	/* Columns count characters, as libyaml's marks do. */
-	pos.column = offset > start ?
-	    pm_chars_before(hf, offset) - pm_chars_before(hf, start) + 1 : 1;
+	pos.column = 1 + (uint32_t)(hf->nwide == 0 ? offset - start :
+	    pm_chars_before(hf, offset) - pm_chars_before(hf, start));
 	return pos;
 }
 
 uint32_t
 pm_hotfix_offset(const struct pm_hotfix *hf, size_t line, size_t column)
 {
-	if (line >= hf->nlines || hf->nchars == 0)
+	if (line >= hf->nlines)
 		return (uint32_t)hf->src_len;
-	size_t start = hf->lines[line];
-	uint32_t target = pm_chars_before(hf, start) + (uint32_t)column;
-	/* The last checkpoint at or after START that does not pass TARGET. */
-	size_t lo = start / PM_CHAR_STEP, hi = hf->nchars;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (hf->chars[mid] <= target)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	size_t i = lo * PM_CHAR_STEP > start ? lo * PM_CHAR_STEP : start;
-	uint32_t n = pm_chars_before(hf, i);
-	while (i < hf->src_len && pm_is_cont((unsigned char)hf->src[i]))
-		i++;
-	if (pm_block_plain(hf, lo) && i < pm_block_end(hf, lo)) {
-		/* One byte per character up to the block's end. */
-		size_t step = pm_block_end(hf, lo) - i;
-		if (step > target - n)
-			step = target - n;
-		i += step;
-		n += (uint32_t)step;
-		while (i < hf->src_len && pm_is_cont((unsigned char)hf->src[i]))
-			i++;
-	}
-	while (n < target && i < hf->src_len) {
-		i++;
-		while (i < hf->src_len && pm_is_cont((unsigned char)hf->src[i]))
-			i++;
-		n++;
-	}
-	/* The last checkpoint stands at the end of the source, which need not
-	 * be a multiple of the step: never answer past the end. */
-	return (uint32_t)(i < hf->src_len ? i : hf->src_len);
+	return pm_hotfix_char_offset(hf,
+	    pm_chars_before(hf, hf->lines[line]) + column);
 }
 
 const struct pm_value *

@@ -68,23 +68,15 @@ struct pm_parser {
 
 /* ---- encoding pass ------------------------------------------------------ */
 
-/* What YAML allows in a stream (YAML 1.1 §5.1, as libyaml checks it). */
-static bool
-pm_yaml_printable(uint32_t c)
-{
-	return c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) ||
-	       c == 0x85 || (c >= 0xA0 && c <= 0xD7FF) ||
-	       (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-}
-
 int
 pm_parse_check_encoding(struct pm_hotfix *hf, const char *src, size_t len,
                         struct pm_error *err)
 {
 	const unsigned char *s = (const unsigned char *)src;
-	/* Lines first, so that every error below has a line and column. */
-	pm_hotfix_index(hf, src, len);
-
+	/* The index stops at the first byte that is not allowed, with the
+	 * lines up to it recorded, so every error below has a line, a column
+	 * and a line to show. */
+	size_t i = pm_hotfix_index(hf, src, len);
 	if ((len >= 2 && ((s[0] == 0xFE && s[1] == 0xFF) ||
 	                  (s[0] == 0xFF && s[1] == 0xFE))) ||
 	    (len >= 4 && s[0] == 0 && s[1] == 0 && s[2] == 0xFE && s[3] == 0xFF))
@@ -92,37 +84,20 @@ pm_parse_check_encoding(struct pm_hotfix *hf, const char *src, size_t len,
 		    "the file is UTF-16 or UTF-32; pmcheck reads UTF-8 only "
 		    "(convert it, e.g. with iconv -t UTF-8)");
 
-	size_t i = hf->lines[0];
-	while (i < len) {
-		/* Most bytes are printable ASCII: no decoding needed. */
-		if ((s[i] >= 0x20 && s[i] < 0x7F) || s[i] == '\n' || s[i] == '\t' ||
-		    s[i] == '\r') {
-			i++;
-			continue;
-		}
-		uint32_t cp;
-		size_t n = pm_utf8_decode(s + i, len - i, &cp);
-		if (n == 0) {
-			struct pm_pos pos = pm_hotfix_pos(hf, (uint32_t)i);
-			return pm_error_set(err, PM_ERR_ENCODING, pos.line, pos.column,
-			    NULL, "invalid UTF-8 byte 0x%02X at byte offset %zu",
-			    s[i], i);
-		}
-		if (cp == 0) {
-			struct pm_pos pos = pm_hotfix_pos(hf, (uint32_t)i);
-			return pm_error_set(err, PM_ERR_ENCODING, pos.line, pos.column,
-			    NULL, "NUL byte at byte offset %zu; is this a binary "
-			    "or UTF-16 file?", i);
-		}
-		if (!pm_yaml_printable(cp)) {
-			struct pm_pos pos = pm_hotfix_pos(hf, (uint32_t)i);
-			return pm_error_set(err, PM_ERR_ENCODING, pos.line, pos.column,
-			    NULL, "control character U+%04X is not allowed in YAML "
-			    "(write it as an escape inside double quotes)", cp);
-		}
-		i += n;
-	}
-	return 0;
+	if (i == len)
+		return 0;
+	struct pm_pos pos = pm_hotfix_pos(hf, (uint32_t)i);
+	uint32_t cp;
+	if (pm_utf8_decode(s + i, len - i, &cp) == 0)
+		return pm_error_set(err, PM_ERR_ENCODING, pos.line, pos.column,
+		    NULL, "invalid UTF-8 byte 0x%02X at byte offset %zu", s[i], i);
+	if (cp == 0)
+		return pm_error_set(err, PM_ERR_ENCODING, pos.line, pos.column,
+		    NULL, "NUL byte at byte offset %zu; is this a binary "
+		    "or UTF-16 file?", i);
+	return pm_error_set(err, PM_ERR_ENCODING, pos.line, pos.column,
+	    NULL, "control character U+%04X is not allowed in YAML "
+	    "(write it as an escape inside double quotes)", cp);
 }
 
 /* ---- edit distance ------------------------------------------------------ */
@@ -177,11 +152,9 @@ static size_t
 pm_path_push_key(struct pm_parser *p, const char *key, size_t len)
 {
 	size_t old = p->pathlen;
+	/* No key holds a NUL: pm_next() refuses every scalar that does. */
 	if (len > PM_QUOTE_MAX)
 		len = PM_QUOTE_MAX;
-	const char *nul = memchr(key, '\0', len);   /* as "%.*s" would stop */
-	if (nul)
-		len = (size_t)(nul - key);
 	if (old)
 		pm_path_append(p, ".", 1);
 	pm_path_append(p, key, len);
@@ -401,7 +374,8 @@ pm_next(struct pm_parser *p)
 			    ev->data.scalar.length, PM_MAX_SCALAR);
 		/* The encoding pass saw no NUL byte, but a double-quoted "\0"
 		 * makes one; every string downstream is a C string. */
-		if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
+		if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+		    memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
 			return pm_fail(p, PM_ERR_ENCODING, ev->start_mark,
 			    "a NUL character (\\0) is not allowed in a value");
 		break;
@@ -475,7 +449,7 @@ pm_key_add(struct pm_parser *p, uint32_t map, const char *key, size_t len,
            uint32_t line)
 {
 	if (2 * (p->keys_len + 1) > p->keys_cap) {
-		size_t cap = p->keys_cap ? p->keys_cap * 2 : 64;
+		size_t cap = p->keys_cap ? p->keys_cap * 2 : 16;
 		struct pm_key_slot *slots = pm_xcalloc(cap, sizeof(*slots));
 		for (size_t i = 0; i < p->keys_cap; i++) {
 			struct pm_key_slot *s = &p->keys[i];
@@ -507,28 +481,42 @@ pm_key_add(struct pm_parser *p, uint32_t map, const char *key, size_t len,
 	return 0;
 }
 
-/* Reads a mapping key (the current event) and rejects what cannot be one. */
+/* Rejects a mapping key (the current event) that is not a scalar. */
+static int
+pm_key_check(struct pm_parser *p)
+{
+	yaml_event_t *ev = &p->ev;
+	if (ev->type == YAML_SCALAR_EVENT)
+		return 0;
+	return pm_fail(p, PM_ERR_STRUCTURE, ev->start_mark,
+	    "a key must be a word or a quoted string, not %s",
+	    ev->type == YAML_MAPPING_START_EVENT ? "a mapping" : "a list");
+}
+
+static int
+pm_duplicate_key(struct pm_parser *p, const char *key, size_t len, uint32_t first)
+{
+	char q[PM_QUOTE_MAX + 8];
+	pm_quote(q, sizeof(q), key, len);
+	size_t old = pm_path_push_key(p, key, len);
+	int rc = pm_fail(p, PM_ERR_DUPLICATE_KEY, p->ev.start_mark,
+	    "duplicate key %s (first given on line %u)", q, first);
+	pm_path_pop(p, old);
+	return rc;
+}
+
+/* Reads a mapping key (the current event) and rejects what cannot be one:
+ * not a scalar, or given before in mapping MAP. */
 static int
 pm_take_key(struct pm_parser *p, uint32_t map)
 {
+	if (pm_key_check(p) < 0)
+		return -1;
 	yaml_event_t *ev = &p->ev;
-	if (ev->type != YAML_SCALAR_EVENT)
-		return pm_fail(p, PM_ERR_STRUCTURE, ev->start_mark,
-		    "a key must be a word or a quoted string, not %s",
-		    ev->type == YAML_MAPPING_START_EVENT ? "a mapping" : "a list");
 	const char *key = (const char *)ev->data.scalar.value;
 	size_t len = ev->data.scalar.length;
 	uint32_t first = pm_key_add(p, map, key, len, (uint32_t)ev->start_mark.line + 1);
-	if (first) {
-		char q[PM_QUOTE_MAX + 8];
-		pm_quote(q, sizeof(q), key, len);
-		size_t old = pm_path_push_key(p, key, len);
-		int rc = pm_fail(p, PM_ERR_DUPLICATE_KEY, ev->start_mark,
-		    "duplicate key %s (first given on line %u)", q, first);
-		pm_path_pop(p, old);
-		return rc;
-	}
-	return 0;
+	return first ? pm_duplicate_key(p, key, len, first) : 0;
 }
 
 /* ---- skipping extension values ------------------------------------------ */
@@ -833,23 +821,48 @@ pm_number(const char *v, size_t len, double *out)
 static bool
 pm_has_break(const char *v, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)v[i];
-		if (c == '\n' || c == '\r' ||
-		    (c == 0xC2 && i + 1 < len && (unsigned char)v[i + 1] == 0x85) ||
-		    (c == 0xE2 && i + 2 < len && (unsigned char)v[i + 1] == 0x80 &&
-		     ((unsigned char)v[i + 2] == 0xA8 || (unsigned char)v[i + 2] == 0xA9)))
+	/* memchr() looks at many bytes a step; most titles hold none of these. */
+	if (memchr(v, '\n', len) || memchr(v, '\r', len))
+		return true;
+	for (const char *c = v; (c = memchr(c, 0xC2, len - (size_t)(c - v))) != NULL; c++)
+		if ((size_t)(c - v) + 1 < len && (unsigned char)c[1] == 0x85)
 			return true;
-	}
+	for (const char *c = v; (c = memchr(c, 0xE2, len - (size_t)(c - v))) != NULL; c++)
+		if ((size_t)(c - v) + 2 < len && (unsigned char)c[1] == 0x80 &&
+		    ((unsigned char)c[2] == 0xA8 || (unsigned char)c[2] == 0xA9))
+			return true;
 	return false;
 }
 
 static bool
 pm_ieq(const char *a, const char *b)
 {
-	while (*a && *b && tolower((unsigned char)*a) == tolower((unsigned char)*b))
-		a++, b++;
-	return *a == *b;
+	/* ASCII case folding, as tolower() does in the C locale. */
+	unsigned char x, y;
+	do {
+		x = (unsigned char)*a++;
+		y = (unsigned char)*b++;
+		x |= (unsigned char)((unsigned)(x - 'A') < 26u) << 5;
+		y |= (unsigned char)((unsigned)(y - 'A') < 26u) << 5;
+	} while (x && x == y);
+	return x == y;
+}
+
+/* Byte offset of a mark's character INDEX: the same number in an ASCII
+ * file, which needs no lookup. */
+static uint32_t
+pm_char_offset(const struct pm_hotfix *hf, size_t index)
+{
+	if (hf->nwide == 0)
+		return (uint32_t)(index < hf->src_len ? index : hf->src_len);
+	return pm_hotfix_char_offset(hf, index);
+}
+
+/* YAML's white space and line breaks, and the C locale's isspace(). */
+static bool
+pm_is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 /* Fills SLOT from the scalar event, converted to DEF's type. */
@@ -871,7 +884,7 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 		while (len > 0 && (v[len - 1] == '\n' || v[len - 1] == '\r'))
 			len--;
 		size_t k = 0;
-		while (k < len && isspace((unsigned char)v[k]))
+		while (k < len && pm_is_space((unsigned char)v[k]))
 			k++;
 		if (k == len) {
 			/* A blank link or waiver must not pass the gate: blank
@@ -881,18 +894,17 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 				    "expected a non-empty string");
 			return 0;
 		}
-		if (def->parent == PM_F_NONE && strcmp(def->name, "title") == 0 &&
-		    pm_has_break(v, len))
+		/* Titles (the hotfix's and action items') are one line. */
+		if (def->parent == PM_F_NONE && def->name[0] == 't' &&
+		    strcmp(def->name, "title") == 0 && pm_has_break(v, len))
 			return pm_fail(p, PM_ERR_VALUE, ev->start_mark,
 			    "expected one line; put details in summary");
 		slot->type = PM_V_STR;
 		slot->s = pm_arena_strndup(&p->hf->arena, v, len);
 		slot->len = len;
 		/* Marks count characters; the model keeps byte spans. */
-		slot->start = pm_hotfix_offset(p->hf, ev->start_mark.line,
-		                               ev->start_mark.column);
-		slot->end = pm_hotfix_offset(p->hf, ev->end_mark.line,
-		                             ev->end_mark.column);
+		slot->start = pm_char_offset(p->hf, ev->start_mark.index);
+		slot->end = pm_char_offset(p->hf, ev->end_mark.index);
 		return 0;
 	}
 	case PM_FT_BOOL: {
@@ -1012,14 +1024,34 @@ pm_scratch_push(struct pm_parser *p, const struct pm_value *v)
 	p->scratch[p->scratch_len++] = *v;
 }
 
-/* A set of fields that one mapping fills: a section of the top-level table
- * (PARENT selects it) or the fields of a list entry (PARENT -1). */
+/* A set of fields that one mapping fills: the top level or a section of
+ * the table (FIELDS lists their numbers, VALUES is indexed by them) or the
+ * fields of a list entry (FIELDS is NULL: all of DEFS, in order). */
 struct pm_scope {
 	const struct pm_field_def *defs;
 	size_t ndefs;
-	int parent;
+	const uint8_t *fields;
+	int parent;              /* the section, PM_F_NONE at the top, -1: entry */
 	struct pm_value *values;
 };
+
+/* The scope of the top level (PM_F_NONE) or of a section. */
+static struct pm_scope
+pm_section_scope(struct pm_parser *p, enum pm_field section)
+{
+	struct pm_scope scope = {
+		.defs = pm_fields, .parent = (int)section, .values = p->hf->f,
+	};
+	scope.ndefs = pm_field_children(section, &scope.fields);
+	return scope;
+}
+
+/* The number of the scope's K-th field: its index into DEFS and VALUES. */
+static size_t
+pm_scope_at(const struct pm_scope *scope, size_t k)
+{
+	return scope->fields ? scope->fields[k] : k;
+}
 
 static int pm_mapping(struct pm_parser *p, const struct pm_scope *scope);
 
@@ -1123,10 +1155,7 @@ pm_node(struct pm_parser *p, const struct pm_field_def *def, struct pm_value *sl
 			return pm_type_error(p, def);
 		slot->type = PM_V_MAP;
 		slot->pos = pm_mark_pos(ev->start_mark);
-		struct pm_scope scope = {
-			.defs = pm_fields, .ndefs = PM_F_COUNT,
-			.parent = (int)(def - pm_fields), .values = p->hf->f,
-		};
+		struct pm_scope scope = pm_section_scope(p, (enum pm_field)(def - pm_fields));
 		return pm_mapping(p, &scope);
 	}
 	case PM_FT_STR_LIST:
@@ -1142,14 +1171,16 @@ pm_node(struct pm_parser *p, const struct pm_field_def *def, struct pm_value *sl
 }
 
 static const struct pm_field_def *
-pm_scope_find(const struct pm_scope *scope, const char *key, size_t *index)
+pm_scope_find(const struct pm_scope *scope, const char *key, size_t len,
+              size_t *index)
 {
+	if (scope->fields) {
+		enum pm_field f = pm_field_child((enum pm_field)scope->parent, key, len);
+		*index = (size_t)f;
+		return f == PM_F_NONE ? NULL : &pm_fields[f];
+	}
 	for (size_t i = 0; i < scope->ndefs; i++) {
 		const struct pm_field_def *d = &scope->defs[i];
-		if (d->name == NULL || d->computed)
-			continue;
-		if (scope->parent >= 0 && d->parent != scope->parent)
-			continue;
 		if (d->name[0] == key[0] && strcmp(d->name, key) == 0) {
 			*index = i;
 			return d;
@@ -1169,11 +1200,8 @@ pm_unknown_key(struct pm_parser *p, const struct pm_scope *scope,
 	size_t keylen = strlen(key);
 	unsigned limit = keylen <= 4 ? 1 : keylen <= 8 ? 2 : 3;
 	char known[400] = "";
-	for (size_t i = 0; i < scope->ndefs; i++) {
-		const struct pm_field_def *d = &scope->defs[i];
-		if (d->name == NULL || d->computed ||
-		    (scope->parent >= 0 && d->parent != scope->parent))
-			continue;
+	for (size_t k = 0; k < scope->ndefs; k++) {
+		const struct pm_field_def *d = &scope->defs[pm_scope_at(scope, k)];
 		size_t used = strlen(known);
 		snprintf(known + used, sizeof(known) - used, "%s%s", used ? ", " : "", d->name);
 		unsigned dist = pm_edit_distance(key, d->name);
@@ -1206,29 +1234,40 @@ pm_mapping(struct pm_parser *p, const struct pm_scope *scope)
 {
 	yaml_mark_t start = p->ev.start_mark;
 	uint32_t map = ++p->maps;
+	/* The line of each field's key so far, indexed like VALUES: a known
+	 * key given twice is found without hashing it.  x- keys, which are
+	 * not in the table, go through the parser's hash table instead. */
+	uint32_t seen[PM_F_COUNT];
+	memset(seen, 0, sizeof(seen));
 	for (;;) {
 		if (pm_next(p) < 0)
 			return -1;
 		if (p->ev.type == YAML_MAPPING_END_EVENT)
 			break;
-		if (pm_take_key(p, map) < 0)
+		if (pm_key_check(p) < 0)
 			return -1;
-		/* The key is copied: the next event frees libyaml's string. */
+		const char *key = (const char *)p->ev.data.scalar.value;
 		size_t len = p->ev.data.scalar.length;
-		char *key = pm_arena_strndup(&p->hf->arena,
-		                             (const char *)p->ev.data.scalar.value, len);
-		size_t old = pm_path_push_key(p, key, len);
-		size_t index;
-		const struct pm_field_def *def = NULL;
+		size_t old, index;
 		int rc;
-		if (strncmp(key, "x-", 2) == 0) {
+		const struct pm_field_def *def;
+		if (len >= 2 && key[0] == 'x' && key[1] == '-') {
+			if (pm_take_key(p, map) < 0)
+				return -1;
+			old = pm_path_push_key(p, key, len);
 			rc = pm_next(p);
 			if (rc == 0)
 				rc = pm_skip_node(p);
-		} else if (memchr(key, '\0', len) != NULL ||
-		           (def = pm_scope_find(scope, key, &index)) == NULL) {
+		} else if ((def = pm_scope_find(scope, key, len, &index)) == NULL) {
+			old = pm_path_push_key(p, key, len);
 			rc = pm_unknown_key(p, scope, key, len);
+		} else if (seen[index]) {
+			return pm_duplicate_key(p, key, len, seen[index]);
 		} else {
+			seen[index] = (uint32_t)p->ev.start_mark.line + 1;
+			/* The key stays on the path, copied there: the next
+			 * event frees libyaml's string. */
+			old = pm_path_push_key(p, key, len);
 			rc = pm_next(p);
 			if (rc == 0)
 				rc = pm_node(p, def, &scope->values[index]);
@@ -1237,18 +1276,16 @@ pm_mapping(struct pm_parser *p, const struct pm_scope *scope)
 		if (rc < 0)
 			return -1;
 	}
-	for (size_t i = 0; i < scope->ndefs; i++) {
+	for (size_t k = 0; k < scope->ndefs; k++) {
+		size_t i = pm_scope_at(scope, k);
 		const struct pm_field_def *d = &scope->defs[i];
-		if (d->name == NULL || !d->required || d->computed ||
-		    (scope->parent >= 0 && d->parent != scope->parent))
+		if (!d->required || scope->values[i].type != PM_V_NONE)
 			continue;
-		if (scope->values[i].type == PM_V_NONE) {
-			size_t old = pm_path_push_key(p, d->name, strlen(d->name));
-			int rc = pm_fail(p, PM_ERR_MISSING, start,
-			    "missing required key \"%s\"", d->name);
-			pm_path_pop(p, old);
-			return rc;
-		}
+		size_t old = pm_path_push_key(p, d->name, strlen(d->name));
+		int rc = pm_fail(p, PM_ERR_MISSING, start,
+		    "missing required key \"%s\"", d->name);
+		pm_path_pop(p, old);
+		return rc;
 	}
 	return 0;
 }
@@ -1293,10 +1330,7 @@ pm_document(struct pm_parser *p)
 		    "expected a mapping of keys (title: ..., severity: ...), got %s",
 		    pm_is_null(&p->ev) ? "nothing" : got);
 	}
-	struct pm_scope scope = {
-		.defs = pm_fields, .ndefs = PM_F_COUNT, .parent = PM_F_NONE,
-		.values = p->hf->f,
-	};
+	struct pm_scope scope = pm_section_scope(p, PM_F_NONE);
 	if (pm_mapping(p, &scope) < 0)
 		return -1;
 	if (pm_next(p) < 0)                       /* DOCUMENT_END */

@@ -4,7 +4,8 @@
  * directories, symbolic links, FIFOs, empty and 8 MiB buffers, a file that
  * appears just before the final step, a write that fails midway (a file
  * size limit stands in for a full disk), and after every case a listing of
- * the directory showing that no temporary file was left behind.
+ * the directory showing that no temporary file was left behind.  And the
+ * directory walk: order, what it skips, and the identity it gives.
  *
  * io.c is compiled into this program rather than taken from the library so
  * that the link() fallback of the no-replace step, which a Linux kernel
@@ -585,6 +586,81 @@ test_null_error_and_first_error_wins(void **state)
 	t_assert_listing(t->path, "pm.md");
 }
 
+/* ---- the directory walk ------------------------------------------------- */
+
+struct t_walked {
+	char paths[32][512];
+	struct stat st[32];
+	size_t n;
+};
+
+static void
+t_walk_collect(void *ctx, const struct pm_io_file *file)
+{
+	struct t_walked *w = ctx;
+	assert_true(w->n < 32);
+	snprintf(w->paths[w->n], sizeof(w->paths[w->n]), "%s", file->path);
+	memset(&w->st[w->n], 0, sizeof(w->st[w->n]));
+	w->st[w->n].st_dev = file->dev;
+	w->st[w->n].st_ino = file->ino;
+	w->n++;
+}
+
+/* Files come in the byte order of their full paths, each directory's names
+ * sorted apart ("a.yaml" before "a/..." before "a0.yaml"), with hidden
+ * names, other extensions and links to directories left out, links to
+ * files followed; the identity given is the one stat() gives. */
+static void
+test_walk_order_and_identity(void **state)
+{
+	struct t_dir *t = *state;
+	static const char *const dirs[] = { "a", "a/deeper", ".git", "b.yaml.d" };
+	static const char *const files[] = {
+		"a.yaml", "a/x.yaml", "a/deeper/y.yml", "a0.yaml", "a-b.yaml",
+		"b.yaml.d/z.yaml", "c.txt", ".hidden.yaml", ".git/HEAD.yaml", "Z.yaml",
+		"b.yml",
+	};
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		assert_int_equal(mkdir(t_path(t, 0, dirs[i]), 0700), 0);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		t_put(t_path(t, 0, files[i]), "title: x\n", 0600);
+	assert_int_equal(symlink("a.yaml", t_path(t, 0, "link.yaml")), 0);
+	assert_int_equal(symlink("a", t_path(t, 0, "linkdir.yaml")), 0);
+
+	static const char *const expected[] = {
+		"Z.yaml", "a-b.yaml", "a.yaml", "a/deeper/y.yml", "a/x.yaml",
+		"a0.yaml", "b.yaml.d/z.yaml", "b.yml", "link.yaml",
+	};
+	struct t_walked w = { .n = 0 };
+	struct pm_error err;
+	pm_error_clear(&err);
+	assert_int_equal(pm_io_walk(t->path, t_walk_collect, &w, &err), 0);
+	assert_int_equal(w.n, sizeof(expected) / sizeof(expected[0]));
+	for (size_t i = 0; i < w.n; i++) {
+		assert_string_equal(w.paths[i], t_path(t, 0, expected[i]));
+		if (i > 0)
+			assert_true(strcmp(w.paths[i - 1], w.paths[i]) < 0);
+		struct stat st;
+		assert_int_equal(stat(w.paths[i], &st), 0);
+		assert_true(w.st[i].st_dev == st.st_dev);
+		assert_true(w.st[i].st_ino == st.st_ino);
+	}
+
+	/* A trailing slash on the directory is not doubled. */
+	char slashed[600];
+	snprintf(slashed, sizeof(slashed), "%s/", t->path);
+	w.n = 0;
+	assert_int_equal(pm_io_walk(slashed, t_walk_collect, &w, &err), 0);
+	assert_int_equal(w.n, sizeof(expected) / sizeof(expected[0]));
+	assert_string_equal(w.paths[0], t_path(t, 0, "Z.yaml"));
+
+	/* A directory that cannot be opened is an error naming it. */
+	w.n = 0;
+	assert_int_equal(pm_io_walk(t_path(t, 0, "missing"), t_walk_collect, &w, &err), -1);
+	assert_int_equal(w.n, 0);
+	assert_non_null(strstr(err.message, "missing: cannot open"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
 
 int
@@ -609,6 +685,7 @@ main(void)
 		T(test_write_failure_leaves_nothing),
 		T(test_relative_and_odd_names),
 		T(test_null_error_and_first_error_wins),
+		T(test_walk_order_and_identity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

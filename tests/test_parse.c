@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <yaml.h>
 
 #include "pm_buf.h"
 #include "pm_parse.h"
@@ -200,6 +201,130 @@ test_utf8_columns_and_bom(void **state)
 	assert_int_equal(pos.column, 11);
 	pm_hotfix_free(&hf);
 	pm_hotfix_free(&hf2);
+}
+
+/* The encoding check reads eight bytes at a time: a byte it must refuse is
+ * found at every position of a word, after a line break or a tab in the
+ * same word too, and nothing else is refused. */
+static void
+test_encoding_check_every_position(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"\x01", "\x0B", "\x1F", "\x7F", "\x80", "\xC0\xAF", "\xFF", "\xC2\x80",
+		"\xED\xA0\x80", "\xEF\xBF\xBE",
+	};
+	static const char *const fillers[] = { "abcdefghijklmnopqrst", "a\tb\nc d\re\r\nf:g" };
+	struct pm_hotfix hf;
+	struct pm_error err;
+	pm_hotfix_init(&hf);
+	for (size_t f = 0; f < 2; f++) {
+		for (size_t at = 0; at <= 20; at++) {
+			char src[64];
+			memcpy(src, fillers[f], at);
+			src[at] = '\0';
+			size_t clean = strlen(src);
+			/* Without the bad byte, all of it is fine. */
+			assert_int_equal(pm_parse_check_encoding(&hf, src, clean, &err), 0);
+			for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
+				size_t len = clean;
+				memcpy(src + len, bad[b], strlen(bad[b]));
+				len += strlen(bad[b]);
+				memcpy(src + len, "xyzxyzxyz", 9);
+				len += 9;
+				pm_error_clear(&err);
+				assert_int_equal(pm_hotfix_index(&hf, src, len), clean);
+				assert_int_equal(pm_parse_check_encoding(&hf, src, len, &err), -1);
+				assert_int_equal(err.code, PM_ERR_ENCODING);
+			}
+		}
+	}
+	pm_hotfix_free(&hf);
+}
+
+/* Byte offset of libyaml's character INDEX in SRC, the slow way: count
+ * every character from the start (a byte order mark counts none). */
+static size_t
+slow_char_offset(const char *src, size_t len, size_t index)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF ? 3 : 0;
+	for (size_t n = 0; n < index && i < len; n++) {
+		i++;
+		while (i < len && (s[i] & 0xC0) == 0x80)
+			i++;
+	}
+	return i;
+}
+
+/* Every mark libyaml reports for a random mix of ASCII, two-, three- and
+ * four-byte characters, CR LF, CR, NEL, U+2028/9 and a byte order mark must
+ * map to the same byte offset through the index as counted the slow way,
+ * and that offset back to the mark's line and column. */
+static void
+test_index_matches_libyaml_marks(void **state)
+{
+	(void)state;
+	static const char *const pieces[] = {
+		"a", "key", " ", ": ", "\n", "\r\n", "\r", "\xC2\x85", "\xE2\x80\xA8",
+		"\xE2\x80\xA9", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "- ",
+		"\"q\xC3\xA9\"", "'s'", "|\n  x\n", "  ", "\t", "# c\n", "[a, \xC3\xA9]",
+		"{k: v}", "z",
+	};
+	const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
+	struct pm_hotfix hf;
+	pm_hotfix_init(&hf);
+	unsigned seed = 12345;
+	size_t checked = 0;
+	for (int round = 0; round < 3000; round++) {
+		char src[512];
+		size_t len = 0;
+		if (round % 7 == 0) {
+			memcpy(src, "\xEF\xBB\xBF", 3);
+			len = 3;
+		}
+		int n = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 40;
+		for (int k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *piece = pieces[(seed >> 16) % npieces];
+			size_t pl = strlen(piece);
+			if (len + pl >= sizeof(src))
+				break;
+			memcpy(src + len, piece, pl);
+			len += pl;
+		}
+		src[len] = '\0';
+		assert_int_equal(pm_hotfix_index(&hf, src, len), len);
+
+		yaml_parser_t yp;
+		yaml_event_t ev;
+		assert_true(yaml_parser_initialize(&yp));
+		yaml_parser_set_input_string(&yp, (const unsigned char *)src, len);
+		while (yaml_parser_parse(&yp, &ev)) {
+			yaml_mark_t marks[2] = { ev.start_mark, ev.end_mark };
+			for (int m = 0; m < 2; m++) {
+				size_t off = slow_char_offset(src, len, marks[m].index);
+				assert_int_equal(pm_hotfix_char_offset(&hf, marks[m].index), off);
+				assert_int_equal(pm_hotfix_offset(&hf, marks[m].line,
+				                                  marks[m].column), off);
+				/* A mark just after a line break names the next line,
+				 * which may not exist at the very end. */
+				if (off < len || marks[m].column > 0) {
+					struct pm_pos pos = pm_hotfix_pos(&hf, (uint32_t)off);
+					assert_int_equal(pos.line, marks[m].line + 1);
+					assert_int_equal(pos.column, marks[m].column + 1);
+				}
+				checked++;
+			}
+			bool end = ev.type == YAML_STREAM_END_EVENT;
+			yaml_event_delete(&ev);
+			if (end)
+				break;
+		}
+		yaml_parser_delete(&yp);
+	}
+	assert_true(checked > 10000);
+	pm_hotfix_free(&hf);
 }
 
 static void
@@ -591,6 +716,8 @@ main(void)
 		cmocka_unit_test(test_timestamps),
 		cmocka_unit_test(test_suggestions_and_blanks),
 		cmocka_unit_test(test_edit_distance),
+		cmocka_unit_test(test_index_matches_libyaml_marks),
+		cmocka_unit_test(test_encoding_check_every_position),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
