@@ -36,7 +36,7 @@ pm_buf_clear(struct pm_buf *buf)
 }
 
 void
-pm_buf_reserve(struct pm_buf *buf, size_t n)
+pm_buf_grow(struct pm_buf *buf, size_t n)
 {
 	if (buf->cap - buf->len > n)
 		return;
@@ -51,27 +51,9 @@ pm_buf_reserve(struct pm_buf *buf, size_t n)
 }
 
 void
-pm_buf_put(struct pm_buf *buf, const char *data, size_t len)
-{
-	pm_buf_reserve(buf, len);
-	if (len)
-		memcpy(buf->data + buf->len, data, len);
-	buf->len += len;
-	buf->data[buf->len] = '\0';
-}
-
-void
 pm_buf_puts(struct pm_buf *buf, const char *s)
 {
 	pm_buf_put(buf, s, strlen(s));
-}
-
-void
-pm_buf_putc(struct pm_buf *buf, char c)
-{
-	pm_buf_reserve(buf, 1);
-	buf->data[buf->len++] = c;
-	buf->data[buf->len] = '\0';
 }
 
 void

@@ -18,6 +18,17 @@
 #include <stdint.h>
 #include <string.h>
 
+/* pm_escape_json tests 16 bytes at a time with SSE2 where the compiler
+ * targets it (every x86-64), 8 as a 64-bit word elsewhere.  Defining
+ * PM_ESCAPE_NO_SIMD builds the portable word test on an SSE2 machine too,
+ * which is how the tests check that one. */
+#if defined(__SSE2__) && !defined(PM_ESCAPE_NO_SIMD)
+#define PM_JSON_SSE2 1
+#include <emmintrin.h>
+#else
+#define PM_JSON_SSE2 0
+#endif
+
 #include "pm_buf.h"
 #include "pm_escape.h"
 
@@ -400,6 +411,210 @@ pm_escape_md_block(struct pm_buf *out, const char *s, size_t len)
 	}
 }
 
+/*
+ * JSON strings are most of a JSON report, and nearly all of their bytes are
+ * printable ASCII that is copied as it is.  So pm_escape_json copies plain
+ * text a block at a time and stops only at the bytes that need a closer
+ * look: C0 controls, '"', '\\', DEL, '#' (it may start "##[") and every byte
+ * from 0x80 up (a multi-byte character may be C1, a bidi control or a line
+ * separator, or the bytes may not be UTF-8 at all).  With PM_JSON_SSE2 a
+ * block is 16 bytes tested with vector compares, without it 8 bytes tested
+ * as one 64-bit word.  Text shorter than 8 bytes is looked up byte by byte.
+ */
+
+/* 1 for the bytes the block tests stop at, for text too short for them. */
+static const unsigned char pm_json_stop[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,     /* 0x00 C0 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,     /* 0x10 C0 */
+	0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,     /* 0x20 " # */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,     /* 0x30 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,     /* 0x40 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,     /* 0x50 \ */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,     /* 0x60 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,     /* 0x70 DEL */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,     /* 0x80.. */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+#if PM_JSON_SSE2
+#define PM_JSON_BLOCK 16
+
+/* The bytes of the 16 in V where pm_escape_json must stop, one bit each
+ * (bit N for byte N in memory order). */
+static inline unsigned
+pm_json_stops(__m128i v)
+{
+	/* Adding 1 takes DEL to 0x80 and 0x80..0xfe to 0x81..0xff, all of
+	 * them negative to the signed compare, 0xff to 0 and C0 to 0x01..0x20:
+	 * so "below 0x21" after it picks out C0, DEL and everything above. */
+	__m128i ones = _mm_set1_epi8(1);
+	__m128i stop = _mm_cmpgt_epi8(_mm_set1_epi8(0x21), _mm_add_epi8(v, ones));
+	/* '"' is 0x22 and '#' 0x23: both are 0x23 once bit 0 is set. */
+	stop = _mm_or_si128(stop, _mm_cmpeq_epi8(_mm_or_si128(v, ones),
+	    _mm_set1_epi8(0x23)));
+	stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+	return (unsigned)_mm_movemask_epi8(stop);
+}
+
+/* Copies the block at S to D; returns the index of its first stop, or
+ * PM_JSON_BLOCK when it has none. */
+static inline size_t
+pm_json_block(const char *s, char *d)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	_mm_storeu_si128((__m128i *)(void *)d, v);
+	unsigned stops = pm_json_stops(v);
+	return stops != 0 ? (size_t)__builtin_ctz(stops) : PM_JSON_BLOCK;
+}
+
+/* As pm_json_block for 8 to 16 bytes S[0..LEN), which are one block made
+ * of their first and their last 8 (overlapping unless LEN is 16): a stop
+ * among the last 8 (index 8 up) counts only when the first 8 have none. */
+static inline size_t
+pm_json_short_block(const char *s, size_t len, char *d)
+{
+	__m128i a = _mm_loadl_epi64((const __m128i *)(const void *)s);
+	__m128i b = _mm_loadl_epi64((const __m128i *)(const void *)(s + len - 8));
+	_mm_storel_epi64((__m128i *)(void *)d, a);
+	_mm_storel_epi64((__m128i *)(void *)(d + len - 8), b);
+	unsigned stops = pm_json_stops(_mm_unpacklo_epi64(a, b));
+	if (stops == 0)
+		return len;
+	size_t k = (size_t)__builtin_ctz(stops);
+	return k < 8 ? k : len - 8 + (k - 8);
+}
+
+#else
+#define PM_JSON_BLOCK 8
+#define PM_JSON_ONES  UINT64_C(0x0101010101010101)
+#define PM_JSON_HIGHS UINT64_C(0x8080808080808080)
+
+/*
+ * The bytes of W (eight bytes of text in memory order) where pm_escape_json
+ * must stop, each marked by its high bit.  The tests work on the low seven
+ * bits of each byte with the high bit set first, so that no subtraction
+ * borrows from, and no addition carries into, the next byte: every byte is
+ * marked exactly, and the first marked byte is the first one to stop at.
+ */
+static inline uint64_t
+pm_json_stops(uint64_t w)
+{
+	uint64_t low = w & ~PM_JSON_HIGHS;
+	/* 0x80.. (high bit of W) or DEL (0x7f + 1 sets the high bit). */
+	uint64_t high = w | (low + PM_JSON_ONES);
+	/* High bit cleared by the subtraction when the byte is below 0x20. */
+	uint64_t notc0 = (low | PM_JSON_HIGHS) - 0x20 * PM_JSON_ONES;
+	/* '"' is 0x22 and '#' 0x23: both are 0x23 once bit 0 is set, and the
+	 * XOR leaves 0 there, which the subtraction of 1 takes below 0x80. */
+	uint64_t notqh = (((low | PM_JSON_ONES) ^ (0x23 * PM_JSON_ONES)) |
+	    PM_JSON_HIGHS) - PM_JSON_ONES;
+	uint64_t notbs = ((low ^ ('\\' * PM_JSON_ONES)) | PM_JSON_HIGHS) -
+	    PM_JSON_ONES;
+	return (high | ~(notc0 & notqh & notbs)) & PM_JSON_HIGHS;
+}
+
+/* Copies the block at S to D; returns the index of its first stop, or
+ * PM_JSON_BLOCK when it has none. */
+static inline size_t
+pm_json_block(const char *s, char *d)
+{
+	uint64_t w;
+	memcpy(&w, s, sizeof(w));
+	memcpy(d, &w, sizeof(w));
+	uint64_t stops = pm_json_stops(w);
+	if (stops == 0)
+		return PM_JSON_BLOCK;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (size_t)__builtin_clzll(stops) / 8;
+#else
+	return (size_t)__builtin_ctzll(stops) / 8;
+#endif
+}
+#endif
+
+/*
+ * Copies the plain bytes that start S[0..LEN) to D and returns how many
+ * there are.  D must have room for LEN bytes: blocks are stored before they
+ * are tested, so bytes past the plain ones may be written too.
+ *
+ * When less than a block is left, the last block of the text is taken
+ * whole.  The bytes it shares with the blocks before are plain, so its
+ * first stop is the first one left, and storing them again writes what is
+ * already there.
+ */
+static inline size_t
+pm_json_plain(const char *s, size_t len, char *d)
+{
+	size_t i = 0;
+	if (len < 8) {
+		while (i < len && !pm_json_stop[(unsigned char)s[i]]) {
+			d[i] = s[i];
+			i++;
+		}
+		return i;
+	}
+#if PM_JSON_SSE2
+	if (len < PM_JSON_BLOCK)
+		return pm_json_short_block(s, len, d);
+#endif
+	for (; len - i > PM_JSON_BLOCK; i += PM_JSON_BLOCK) {
+		size_t k = pm_json_block(s + i, d + i);
+		if (k < PM_JSON_BLOCK)
+			return i + k;
+	}
+	i = len - PM_JSON_BLOCK;
+	return i + pm_json_block(s + i, d + i);
+}
+
+/* The two-character escapes JSON has, by byte; the other ASCII bytes that
+ * need one are written as \u00XX. */
+static const char pm_json_short[0x80][3] = {
+	['\b'] = "\\b", ['\t'] = "\\t", ['\n'] = "\\n", ['\f'] = "\\f",
+	['\r'] = "\\r", ['"'] = "\\\"", ['\\'] = "\\\\",
+};
+
+/* Writes the character at S[I], a byte pm_json_plain stops at, as it
+ * belongs in a JSON string; returns how many bytes of S it took.  Kept out
+ * of line: it is rare, and pm_escape_json stays small without it. */
+static __attribute__((noinline)) size_t
+pm_json_char(struct pm_buf *out, const char *s, size_t len, size_t i)
+{
+	unsigned char b = (unsigned char)s[i];
+	if (b == '#') {
+		/* "\u0023#[" decodes to the same text. */
+		if (pm_escape_marker_at(s, len, i))
+			PM_BUF_LIT(out, "\\u0023");
+		else
+			pm_buf_putc(out, '#');
+		return 1;
+	}
+	if (b < 0x80) {
+		if (pm_json_short[b][0] != '\0')
+			pm_buf_put(out, pm_json_short[b], 2);
+		else
+			pm_escape_u16(out, b);
+		return 1;
+	}
+	uint32_t cp;
+	size_t n = pm_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+	if (n == 0) {
+		/* U+FFFD keeps the output UTF-8. */
+		PM_BUF_LIT(out, "\xef\xbf\xbd");
+		return 1;
+	}
+	if (pm_escape_is_unsafe(cp))
+		pm_escape_u16(out, cp);
+	else
+		pm_buf_put(out, s + i, n);
+	return n;
+}
+
 void
 pm_escape_json(struct pm_buf *out, const char *s, size_t len)
 {
@@ -407,55 +622,29 @@ pm_escape_json(struct pm_buf *out, const char *s, size_t len)
 		s = "";
 		len = 0;
 	}
-	pm_buf_putc(out, '"');
-	size_t run = 0;
+	/* Room for the quotes and the text as it is: all that a string with
+	 * nothing to escape needs.  After an escape, room is made again for
+	 * the rest of the text and the closing quote.  D is where the next
+	 * byte goes; OUT->LEN catches up with it around escapes and at the
+	 * end. */
+	pm_buf_reserve(out, len + 2);
+	char *d = out->data + out->len;
+	*d++ = '"';
 	size_t i = 0;
-	while (i < len) {
-		/* Printable ASCII but for the quote and the backslash is copied
-		 * as it is: most text, at one test per byte. */
-		unsigned char b = (unsigned char)s[i];
-		if (b == '#' && pm_escape_marker_at(s, len, i)) {
-			/* "\u0023#[" decodes to the same text. */
-			pm_buf_put(out, s + run, i - run);
-			pm_buf_puts(out, "\\u0023");
-			run = ++i;
-			continue;
-		}
-		if (b >= 0x20 && b < 0x7f && b != '"' && b != '\\') {
-			i++;
-			continue;
-		}
-		struct pm_escape_char ch = pm_escape_next(s, len, i);
-		const char *rep = NULL;
-		if (ch.invalid)
-			rep = "\xef\xbf\xbd";   /* U+FFFD keeps the output UTF-8 */
-		else if (ch.cp == '"')
-			rep = "\\\"";
-		else if (ch.cp == '\\')
-			rep = "\\\\";
-		else if (ch.cp == '\b')
-			rep = "\\b";
-		else if (ch.cp == '\f')
-			rep = "\\f";
-		else if (ch.cp == '\n')
-			rep = "\\n";
-		else if (ch.cp == '\r')
-			rep = "\\r";
-		else if (ch.cp == '\t')
-			rep = "\\t";
-		if (rep != NULL) {
-			pm_buf_put(out, s + run, i - run);
-			pm_buf_puts(out, rep);
-			run = i + ch.len;
-		} else if (pm_escape_is_unsafe(ch.cp)) {
-			pm_buf_put(out, s + run, i - run);
-			pm_escape_u16(out, ch.cp);
-			run = i + ch.len;
-		}
-		i += ch.len;
+	for (;;) {
+		size_t n = pm_json_plain(s + i, len - i, d);
+		d += n;
+		i += n;
+		if (i == len)
+			break;
+		out->len = (size_t)(d - out->data);
+		i += pm_json_char(out, s, len, i);
+		pm_buf_reserve(out, len - i + 1);
+		d = out->data + out->len;
 	}
-	pm_buf_put(out, s + run, len - run);
-	pm_buf_putc(out, '"');
+	*d++ = '"';
+	*d = '\0';
+	out->len = (size_t)(d - out->data);
 }
 
 /*

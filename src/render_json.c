@@ -25,7 +25,7 @@ static void
 pm_json_str(struct pm_buf *out, const char *s)
 {
 	if (s == NULL)
-		pm_buf_puts(out, "null");
+		PM_BUF_LIT(out, "null");
 	else
 		pm_escape_json(out, s, strlen(s));
 }
@@ -37,26 +37,37 @@ pm_json_field(struct pm_buf *out, const struct pm_hotfix *hf, enum pm_field f)
 	const struct pm_value *v = hf ? &hf->f[f] : NULL;
 	if (v == NULL || (v->type != PM_V_STR && v->type != PM_V_ENUM) ||
 	    v->s == NULL)
-		pm_buf_puts(out, "null");
+		PM_BUF_LIT(out, "null");
 	else
 		pm_json_str(out, v->s);
 }
 
-/* A decimal integer.  Every object has a few dozen of them, so they skip
- * printf's format parsing. */
-static void
+/* A decimal integer.  Every object has a few dozen of them, nearly all
+ * below 100 (positions, points, thresholds), so they skip printf's format
+ * parsing and are written straight into the buffer. */
+static inline void
 pm_json_int(struct pm_buf *out, long long v)
 {
-	char digits[24];
-	size_t n = sizeof(digits);
+	pm_buf_reserve(out, 20);        /* "-9223372036854775808" */
+	char *p = out->data + out->len;
 	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-	do {
-		digits[--n] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
 	if (v < 0)
-		digits[--n] = '-';
-	pm_buf_put(out, digits + n, sizeof(digits) - n);
+		*p++ = '-';
+	if (u < 10) {
+		*p++ = (char)('0' + u);
+	} else if (u < 100) {
+		*p++ = (char)('0' + u / 10);
+		*p++ = (char)('0' + u % 10);
+	} else {
+		size_t n = 1;
+		for (unsigned long long rest = u; rest >= 10; rest /= 10)
+			n++;
+		p += n;
+		for (char *q = p; u != 0; u /= 10)
+			*--q = (char)('0' + u % 10);
+	}
+	*p = '\0';
+	out->len = (size_t)(p - out->data);
 }
 
 /* ,"line":L,"column":C with nulls for a place outside the file. */
@@ -64,12 +75,12 @@ static void
 pm_json_pos(struct pm_buf *out, uint32_t line, uint32_t column)
 {
 	if (line == 0) {
-		pm_buf_puts(out, ",\"line\":null,\"column\":null");
+		PM_BUF_LIT(out, ",\"line\":null,\"column\":null");
 		return;
 	}
-	pm_buf_puts(out, ",\"line\":");
+	PM_BUF_LIT(out, ",\"line\":");
 	pm_json_int(out, line);
-	pm_buf_puts(out, ",\"column\":");
+	PM_BUF_LIT(out, ",\"column\":");
 	pm_json_int(out, column);
 }
 
@@ -77,13 +88,13 @@ pm_json_pos(struct pm_buf *out, uint32_t line, uint32_t column)
 static void
 pm_json_head(struct pm_buf *out, const struct pm_render_opts *opts)
 {
-	pm_buf_puts(out, "{\"schema_version\":");
+	PM_BUF_LIT(out, "{\"schema_version\":");
 	pm_json_int(out, PM_JSON_SCHEMA_VERSION);
-	pm_buf_puts(out, ",\"tool\":\"pmcheck\",\"version\":");
+	PM_BUF_LIT(out, ",\"tool\":\"pmcheck\",\"version\":");
 	pm_json_str(out, opts->version);
-	pm_buf_puts(out, ",\"config\":");
+	PM_BUF_LIT(out, ",\"config\":");
 	pm_json_str(out, opts->config);
-	pm_buf_puts(out, ",\"file\":");
+	PM_BUF_LIT(out, ",\"file\":");
 	pm_json_str(out, opts->file);
 }
 
@@ -96,15 +107,15 @@ pm_json_rule_id(const struct pm_reason *r)
 static void
 pm_json_reason(struct pm_buf *out, const struct pm_reason *r)
 {
-	pm_buf_puts(out, "{\"rule\":");
+	PM_BUF_LIT(out, "{\"rule\":");
 	pm_json_str(out, pm_json_rule_id(r));
-	pm_buf_puts(out, ",\"points\":");
+	PM_BUF_LIT(out, ",\"points\":");
 	pm_json_int(out, r->points);
-	pm_buf_puts(out, ",\"message\":");
+	PM_BUF_LIT(out, ",\"message\":");
 	pm_json_str(out, r->message);
-	pm_buf_puts(out, ",\"field\":");
+	PM_BUF_LIT(out, ",\"field\":");
 	pm_json_str(out, r->field);
-	pm_buf_puts(out, ",\"value\":");
+	PM_BUF_LIT(out, ",\"value\":");
 	pm_json_str(out, r->value);
 	pm_json_pos(out, r->pos.line, r->pos.column);
 	pm_buf_putc(out, '}');
@@ -113,25 +124,27 @@ pm_json_reason(struct pm_buf *out, const struct pm_reason *r)
 static void
 pm_json_triggers(struct pm_buf *out, const struct pm_report *rep)
 {
-	pm_buf_puts(out, ",\"triggers\":[");
+	PM_BUF_LIT(out, ",\"triggers\":[");
 	for (int t = 0; t < PM_TRIGGER_COUNT; t++) {
 		const struct pm_trigger_result *tr = &rep->triggers[t];
 		if (t > 0)
 			pm_buf_putc(out, ',');
-		pm_buf_puts(out, "{\"id\":");
+		PM_BUF_LIT(out, "{\"id\":");
 		pm_json_str(out, pm_trigger_id((enum pm_trigger)t));
-		pm_buf_puts(out, ",\"score\":");
+		PM_BUF_LIT(out, ",\"score\":");
 		pm_json_int(out, tr->score);
-		pm_buf_puts(out, ",\"threshold\":");
+		PM_BUF_LIT(out, ",\"threshold\":");
 		pm_json_int(out, tr->threshold);
-		pm_buf_puts(out, tr->fired ? ",\"fired\":true,\"reasons\":["
-		                           : ",\"fired\":false,\"reasons\":[");
+		if (tr->fired)
+			PM_BUF_LIT(out, ",\"fired\":true,\"reasons\":[");
+		else
+			PM_BUF_LIT(out, ",\"fired\":false,\"reasons\":[");
 		for (size_t i = 0; i < tr->nreasons; i++) {
 			if (i > 0)
 				pm_buf_putc(out, ',');
 			pm_json_reason(out, &tr->reasons[i]);
 		}
-		pm_buf_puts(out, "]}");
+		PM_BUF_LIT(out, "]}");
 	}
 	pm_buf_putc(out, ']');
 }
@@ -139,18 +152,18 @@ pm_json_triggers(struct pm_buf *out, const struct pm_report *rep)
 static void
 pm_json_notes(struct pm_buf *out, const struct pm_report *rep)
 {
-	pm_buf_puts(out, ",\"notes\":[");
+	PM_BUF_LIT(out, ",\"notes\":[");
 	for (size_t i = 0; i < rep->nnotes; i++) {
 		const struct pm_note *n = &rep->notes[i];
 		if (i > 0)
 			pm_buf_putc(out, ',');
-		pm_buf_puts(out, "{\"severity\":");
+		PM_BUF_LIT(out, "{\"severity\":");
 		pm_json_str(out, n->severity ? n->severity : "warning");
-		pm_buf_puts(out, ",\"code\":");
+		PM_BUF_LIT(out, ",\"code\":");
 		pm_json_str(out, n->code);
-		pm_buf_puts(out, ",\"message\":");
+		PM_BUF_LIT(out, ",\"message\":");
 		pm_json_str(out, n->message);
-		pm_buf_puts(out, ",\"field\":");
+		PM_BUF_LIT(out, ",\"field\":");
 		pm_json_str(out, n->field);
 		pm_json_pos(out, n->pos.line, n->pos.column);
 		pm_buf_putc(out, '}');
@@ -163,18 +176,20 @@ pm_render_json(struct pm_buf *out, const struct pm_report *rep,
                const struct pm_render_opts *opts)
 {
 	pm_json_head(out, opts);
-	pm_buf_puts(out, ",\"id\":");
+	PM_BUF_LIT(out, ",\"id\":");
 	pm_json_field(out, rep->hf, PM_F_ID);
-	pm_buf_puts(out, ",\"title\":");
+	PM_BUF_LIT(out, ",\"title\":");
 	pm_json_field(out, rep->hf, PM_F_TITLE);
-	pm_buf_puts(out, ",\"verdict\":");
+	PM_BUF_LIT(out, ",\"verdict\":");
 	pm_json_str(out, pm_verdict_name(rep->verdict));
-	pm_buf_puts(out, pm_gate_fails(rep, opts->fail_on) ? ",\"gate\":\"fail\""
-	                                                   : ",\"gate\":\"pass\"");
+	if (pm_gate_fails(rep, opts->fail_on))
+		PM_BUF_LIT(out, ",\"gate\":\"fail\"");
+	else
+		PM_BUF_LIT(out, ",\"gate\":\"pass\"");
 
 	pm_json_triggers(out, rep);
 
-	pm_buf_puts(out, ",\"decisive\":[");
+	PM_BUF_LIT(out, ",\"decisive\":[");
 	for (size_t i = 0; i < rep->ndecisive; i++) {
 		if (i > 0)
 			pm_buf_putc(out, ',');
@@ -184,18 +199,18 @@ pm_render_json(struct pm_buf *out, const struct pm_report *rep,
 
 	pm_json_notes(out, rep);
 
-	pm_buf_puts(out, ",\"postmortem\":{\"due\":");
+	PM_BUF_LIT(out, ",\"postmortem\":{\"due\":");
 	if (rep->has_due) {
 		pm_buf_putc(out, '"');
 		pm_render_day(out, rep->due_day);
 		pm_buf_putc(out, '"');
 	} else
-		pm_buf_puts(out, "null");
-	pm_buf_puts(out, ",\"link\":");
+		PM_BUF_LIT(out, "null");
+	PM_BUF_LIT(out, ",\"link\":");
 	pm_json_field(out, rep->hf, PM_F_POSTMORTEM_LINK);
-	pm_buf_puts(out, ",\"waived\":");
+	PM_BUF_LIT(out, ",\"waived\":");
 	pm_json_field(out, rep->hf, PM_F_POSTMORTEM_WAIVED);
-	pm_buf_puts(out, "}}\n");
+	PM_BUF_LIT(out, "}}\n");
 }
 
 void
@@ -203,19 +218,19 @@ pm_render_json_error(struct pm_buf *out, const struct pm_error *err,
                      const struct pm_render_opts *opts)
 {
 	pm_json_head(out, opts);
-	pm_buf_puts(out, ",\"error\":{\"code\":");
+	PM_BUF_LIT(out, ",\"error\":{\"code\":");
 	pm_json_str(out, pm_errcode_name(err->code));
 	/* The struct's arrays are NUL-terminated by pm_error_set, but a
 	 * bounded length keeps a hand-filled struct from being over-read. */
-	pm_buf_puts(out, ",\"message\":");
+	PM_BUF_LIT(out, ",\"message\":");
 	pm_escape_json(out, err->message,
 	    strnlen(err->message, sizeof(err->message)));
-	pm_buf_puts(out, ",\"path\":");
+	PM_BUF_LIT(out, ",\"path\":");
 	size_t plen = strnlen(err->path, sizeof(err->path));
 	if (plen == 0)
-		pm_buf_puts(out, "null");
+		PM_BUF_LIT(out, "null");
 	else
 		pm_escape_json(out, err->path, plen);
 	pm_json_pos(out, err->line, err->column);
-	pm_buf_puts(out, "}}\n");
+	PM_BUF_LIT(out, "}}\n");
 }
