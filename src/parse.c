@@ -48,6 +48,17 @@ struct pm_key_slot {
 	size_t len;
 };
 
+/* Longest key path in a message, in bytes with the NUL; segments kept. */
+#define PM_PATH_MAX 256
+#define PM_PATH_SEGS (2 * PM_MAX_DEPTH + 8)
+
+/* One step of a key path: KEY and its length (INDEX), or a list item's
+ * INDEX when KEY is NULL. */
+struct pm_seg {
+	const char *key;
+	size_t index;
+};
+
 struct pm_parser {
 	yaml_parser_t yp;
 	yaml_event_t ev;
@@ -58,8 +69,9 @@ struct pm_parser {
 	bool too_deep;         /* the read callback stopped the scanner */
 	int depth;             /* open collections, at the event level */
 	uint32_t maps;         /* mappings opened so far */
-	char path[256];        /* key path of the node being parsed */
-	size_t pathlen;
+	struct pm_seg segs[PM_PATH_SEGS];   /* key path of the node being parsed */
+	size_t nsegs;
+	char path[PM_PATH_MAX];             /* written out by pm_path() */
 	struct pm_key_slot *keys;
 	size_t keys_cap, keys_len;
 	struct pm_value *scratch;   /* list items being collected */
@@ -133,54 +145,92 @@ pm_edit_distance(const char *a, const char *b)
 
 /* ---- paths and messages ------------------------------------------------- */
 
-/* Appends S[0..N) to the path, cut to fit.  A copy, not a printf: the
- * path changes on every key and list item of every input. */
+/*
+ * The key path of the node being parsed ("action_items[2].due") is a stack
+ * of segments, written out only when a message needs it: it changes on
+ * every key and list item of every input, and nearly no input has an
+ * error.  A key segment points at the field table's name or at a copy in
+ * the arena, never at libyaml's string, which the next event frees.
+ */
+
+/* Appends S[0..N) to the path being written, cut to fit. */
 static void
-pm_path_append(struct pm_parser *p, const char *s, size_t n)
+pm_path_append(char *path, size_t *len, const char *s, size_t n)
 {
-	size_t room = sizeof(p->path) - 1 - p->pathlen;
+	size_t room = PM_PATH_MAX - 1 - *len;
 	if (n > room)
 		n = room;
-	memcpy(p->path + p->pathlen, s, n);
-	p->pathlen += n;
-	p->path[p->pathlen] = '\0';
+	memcpy(path + *len, s, n);
+	*len += n;
+	path[*len] = '\0';
 }
 
-/* ".name" (or "name" at the top); keys are cut to PM_QUOTE_MAX bytes.
- * Returns the old length for pm_path_pop. */
+/* Writes the path into P->path: keys joined by ".", cut to PM_QUOTE_MAX
+ * bytes each, list items as "[N]". */
+static const char *
+pm_path(struct pm_parser *p)
+{
+	size_t len = 0;
+	p->path[0] = '\0';
+	for (size_t i = 0; i < p->nsegs; i++) {
+		const struct pm_seg *g = &p->segs[i];
+		if (g->key == NULL) {
+			char digits[24];
+			size_t n = sizeof(digits), index = g->index;
+			digits[--n] = ']';
+			do
+				digits[--n] = (char)('0' + index % 10);
+			while ((index /= 10) != 0);
+			digits[--n] = '[';
+			pm_path_append(p->path, &len, digits + n, sizeof(digits) - n);
+			continue;
+		}
+		if (len)
+			pm_path_append(p->path, &len, ".", 1);
+		pm_path_append(p->path, &len, g->key,
+		               g->index > PM_QUOTE_MAX ? PM_QUOTE_MAX : g->index);
+	}
+	return p->path;
+}
+
+static size_t
+pm_path_push(struct pm_parser *p, const char *key, size_t n)
+{
+	size_t old = p->nsegs;
+	/* Deeper than the nesting limit allows only in a message's path,
+	 * which is cut long before. */
+	if (old < PM_PATH_SEGS)
+		p->segs[p->nsegs++] = (struct pm_seg){ key, n };
+	return old;
+}
+
+/* A key that stays valid while it is on the path: a field name, or an
+ * arena copy.  Returns the old depth for pm_path_pop. */
 static size_t
 pm_path_push_key(struct pm_parser *p, const char *key, size_t len)
 {
-	size_t old = p->pathlen;
-	/* No key holds a NUL: pm_next() refuses every scalar that does. */
+	return pm_path_push(p, key, len);
+}
+
+/* A key from the current event, copied (as much as a path shows of it). */
+static size_t
+pm_path_push_copy(struct pm_parser *p, const char *key, size_t len)
+{
 	if (len > PM_QUOTE_MAX)
 		len = PM_QUOTE_MAX;
-	if (old)
-		pm_path_append(p, ".", 1);
-	pm_path_append(p, key, len);
-	return old;
+	return pm_path_push(p, pm_arena_strndup(&p->hf->arena, key, len), len);
 }
 
 static size_t
 pm_path_push_index(struct pm_parser *p, size_t index)
 {
-	char digits[24];
-	size_t n = sizeof(digits);
-	digits[--n] = ']';
-	do
-		digits[--n] = (char)('0' + index % 10);
-	while ((index /= 10) != 0);
-	digits[--n] = '[';
-	size_t old = p->pathlen;
-	pm_path_append(p, digits + n, sizeof(digits) - n);
-	return old;
+	return pm_path_push(p, NULL, index);
 }
 
 static void
 pm_path_pop(struct pm_parser *p, size_t old)
 {
-	p->pathlen = old;
-	p->path[old] = '\0';
+	p->nsegs = old;
 }
 
 static struct pm_pos
@@ -204,7 +254,7 @@ pm_fail(struct pm_parser *p, enum pm_errcode code, yaml_mark_t m,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	struct pm_pos pos = pm_mark_pos(m);
-	return pm_error_set(p->err, code, pos.line, pos.column, p->path, "%s", msg);
+	return pm_error_set(p->err, code, pos.line, pos.column, pm_path(p), "%s", msg);
 }
 
 /* A short quotable form of a scalar for messages: at most PM_QUOTE_MAX
@@ -313,7 +363,7 @@ pm_yaml_error(struct pm_parser *p)
 	if (yp->error == YAML_READER_ERROR) {
 		struct pm_pos pos = pm_hotfix_pos(p->hf, (uint32_t)yp->problem_offset);
 		return pm_error_set(p->err, PM_ERR_ENCODING, pos.line, pos.column,
-		    p->path, "%s", yp->problem ? yp->problem : "unreadable input");
+		    pm_path(p), "%s", yp->problem ? yp->problem : "unreadable input");
 	}
 	const char *problem = yp->problem ? yp->problem : "syntax error";
 
@@ -551,8 +601,8 @@ pm_skip_node(struct pm_parser *p)
 				return 0;
 			if (pm_take_key(p, map) < 0)
 				return -1;
-			size_t old = pm_path_push_key(p, (const char *)p->ev.data.scalar.value,
-			                              p->ev.data.scalar.length);
+			size_t old = pm_path_push_copy(p, (const char *)p->ev.data.scalar.value,
+			                               p->ev.data.scalar.length);
 			int rc = pm_next(p);
 			if (rc == 0)
 				rc = pm_skip_node(p);
@@ -1254,7 +1304,7 @@ pm_mapping(struct pm_parser *p, const struct pm_scope *scope)
 		if (len >= 2 && key[0] == 'x' && key[1] == '-') {
 			if (pm_take_key(p, map) < 0)
 				return -1;
-			old = pm_path_push_key(p, key, len);
+			old = pm_path_push_copy(p, key, len);
 			rc = pm_next(p);
 			if (rc == 0)
 				rc = pm_skip_node(p);
@@ -1265,9 +1315,8 @@ pm_mapping(struct pm_parser *p, const struct pm_scope *scope)
 			return pm_duplicate_key(p, key, len, seen[index]);
 		} else {
 			seen[index] = (uint32_t)p->ev.start_mark.line + 1;
-			/* The key stays on the path, copied there: the next
-			 * event frees libyaml's string. */
-			old = pm_path_push_key(p, key, len);
+			/* The field's own name, which outlives the event. */
+			old = pm_path_push_key(p, def->name, len);
 			rc = pm_next(p);
 			if (rc == 0)
 				rc = pm_node(p, def, &scope->values[index]);

@@ -214,7 +214,7 @@ test_encoding_check_every_position(void **state)
 		"\x01", "\x0B", "\x1F", "\x7F", "\x80", "\xC0\xAF", "\xFF", "\xC2\x80",
 		"\xED\xA0\x80", "\xEF\xBF\xBE",
 	};
-	static const char *const fillers[] = { "abcdefghijklmnopqrst", "a\tb\nc d\re\r\nf:g" };
+	static const char *const fillers[] = { "abcdefghijklmnopqrst", "a\tb\nc d\re\r\nf:g\tk l\nmn" };
 	struct pm_hotfix hf;
 	struct pm_error err;
 	pm_hotfix_init(&hf);
