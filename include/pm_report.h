@@ -65,7 +65,9 @@ struct pm_report {
 
 /*
  * Judges HF under POLICY.  TODAY (days since epoch) dates the review notes.
- * All memory comes from HF's arena and lives as long as HF's values.
+ * All memory comes from HF's arena and lives as long as HF's values, but
+ * for the policy's own strings (rules, field paths, messages with nothing
+ * to fill in), which the report points to.
  */
 void pm_report_build(struct pm_report *rep, const struct pm_hotfix *hf,
                      const struct pm_policy *policy, int64_t today);
@@ -73,6 +75,18 @@ void pm_report_build(struct pm_report *rep, const struct pm_hotfix *hf,
 /* Review notes only (called by pm_report_build). */
 void pm_notes_build(struct pm_report *rep, const struct pm_policy *policy,
                     int64_t today);
+
+/*
+ * Numbers in reasons and notes, written for every report, so mostly
+ * without printf, which costs more than the text itself: an integer as
+ * "%lld" writes it, in BUF of PM_DECIMAL_SIZE bytes; a number as "%g"
+ * writes it, in BUF of PM_NUMBER_SIZE bytes.  Both return where the text
+ * starts in BUF.
+ */
+#define PM_DECIMAL_SIZE 24
+#define PM_NUMBER_SIZE 32
+const char *pm_report_decimal(char *buf, int64_t v);
+const char *pm_report_number(char *buf, double v);
 
 /* "optional", "recommended", "required". */
 const char *pm_verdict_name(enum pm_verdict v);

@@ -64,6 +64,11 @@ struct pm_rule {
 	bool disabled;                   /* never evaluated */
 };
 
+/* A phrase list made ready for the search of review notes (notes.c). */
+struct pm_phrase_index;
+/* A rule's message split at its placeholders (rules.c). */
+struct pm_message;
+
 struct pm_policy {
 	const struct pm_rule *rules;
 	size_t nrules;
@@ -72,10 +77,35 @@ struct pm_policy {
 	const char *const *blameful;     /* NULL-terminated phrases */
 	const char *const *vague;        /* words that make an action item vague */
 	int due_days[5];                 /* post-mortem deadline by severity, [1..4] */
+	/* Made once by pm_policy_prepare, so that judging does not redo it
+	 * for every input: BLAMEFUL and VAGUE indexed for the search, and
+	 * the messages of RULES split at their placeholders (NMESSAGES of
+	 * them, in the order of RULES).  Whatever is missing, or was made
+	 * from another list or message, is made again for every report. */
+	const struct pm_phrase_index *blameful_index;
+	const struct pm_phrase_index *vague_index;
+	const struct pm_message *const *messages;
+	size_t nmessages;
 };
 
-/* The policy built into the binary. */
+/* The policy built into the binary, not prepared: a program that judges
+ * many inputs uses a copy that pm_policy_prepare made ready (as
+ * pm_config_init does). */
 const struct pm_policy *pm_policy_default(void);
+
+/*
+ * Makes POLICY ready for judging: indexes its phrase lists and splits its
+ * messages, in ARENA, unless that is done already.  Call it after the
+ * last change to POLICY and before judging; POLICY is then only read, so
+ * any number of threads may judge with it at once.
+ */
+void pm_policy_prepare(struct pm_policy *policy, struct pm_arena *arena);
+
+/* INDEX if it was built from the list PHRASES itself, else a new index of
+ * PHRASES (NULL-terminated, or NULL for none) built in ARENA. */
+const struct pm_phrase_index *pm_phrase_index_get(
+    const struct pm_phrase_index *index, const char *const *phrases,
+    struct pm_arena *arena);
 
 /* The trigger named ID, or -1. */
 int pm_trigger_find(const char *id);

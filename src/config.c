@@ -84,6 +84,7 @@ pm_config_init(struct pm_config *cfg)
 		*r = def->rules[i];
 		pm_cond_copy(&cfg->arena, &r->cond, &def->rules[i].cond);
 	}
+	pm_policy_prepare(&cfg->policy, &cfg->arena);
 }
 
 void
@@ -1172,6 +1173,9 @@ pm_config_parse(struct pm_config *cfg, const char *name, const char *src,
 			if (rc < 0)
 				return -1;
 		}
+	/* What the file set is made ready for judging once, here, not for
+	 * every input: phrase lists indexed, rule messages split. */
+	pm_policy_prepare(&cfg->policy, &cfg->arena);
 	return 0;
 }
 

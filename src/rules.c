@@ -7,7 +7,7 @@
  * field in particular and a policy read from a file works the same way.
  * The reasoning behind the default weights is in docs/rules.md.
  */
-#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,18 +284,147 @@ pm_verdict_name(enum pm_verdict v)
 	return (unsigned)v <= PM_VERDICT_REQUIRED ? names[v] : "unknown";
 }
 
+/* ---- numbers as text ---------------------------------------------------- */
+
+const char *
+pm_report_number(char *buf, double v)
+{
+	/* Scales of ten, all exact in a double. */
+	static const double pow10[] = {
+		1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+	};
+	double a = v < 0 ? -v : v;
+	if (!(a >= 1e-4 && a < 1e5)) {
+		/* Exponent notation, zero, infinities, NaN: left to printf. */
+		snprintf(buf, PM_NUMBER_SIZE, "%g", v);
+		return buf;
+	}
+	/* The decimal exponent X of A, and A scaled to six digits before the
+	 * point, SCALED = A * 10^(5 - X) in [1e5, 1e6).  One multiplication
+	 * by an exact power of ten: SCALED is within 1e-10 of the real
+	 * product. */
+	int x = 4;
+	double scaled = a * pow10[5 - x];
+	while (scaled < 1e5 && x > -4) {
+		x--;
+		scaled = a * pow10[5 - x];
+	}
+	/* Six significant digits, rounded as printf rounds the exact value:
+	 * the same unless that is within 1e-10 of halfway, which is left to
+	 * printf. */
+	uint32_t whole = scaled >= 1e5 && scaled < 1e6 ? (uint32_t)scaled : 0;
+	double frac = scaled - whole;
+	if (whole == 0 || (frac > 0.5 - 1e-6 && frac < 0.5 + 1e-6)) {
+		snprintf(buf, PM_NUMBER_SIZE, "%g", v);
+		return buf;
+	}
+	uint32_t digits = whole + (frac > 0.5);
+	if (digits == 1000000) {
+		digits = 100000;    /* 9.999996 is 10.0000 */
+		x++;
+	}
+	/* %g with exponent -4..5 is %f with 5 - X decimals, without the
+	 * trailing zeros, nor the point when no decimal is left. */
+	char six[6];
+	for (int k = 5; k >= 0; k--, digits /= 10)
+		six[k] = (char)('0' + digits % 10);
+	int last = 5;           /* the last significant digit to write */
+	while (last > x && six[last] == '0')
+		last--;
+	char *o = buf;
+	if (v < 0)
+		*o++ = '-';
+	if (x < 0) {
+		*o++ = '0';
+		*o++ = '.';
+		for (int k = x + 1; k < 0; k++)
+			*o++ = '0';
+	}
+	for (int k = 0; k <= last; k++) {
+		if (k == x + 1 && x >= 0)
+			*o++ = '.';
+		*o++ = six[k];
+	}
+	*o = '\0';
+	return buf;
+}
+
+const char *
+pm_report_decimal(char *buf, int64_t v)
+{
+	/* The magnitude as unsigned, which INT64_MIN has too. */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char *p = buf + PM_DECIMAL_SIZE;
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
 /* ---- conditions --------------------------------------------------------- */
 
+/* tolower() as the C locale has it, which pmcheck runs in, without a call
+ * per byte. */
+static unsigned char
+pm_ascii_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* Whether A[0..ALEN) is the string B but for case. */
 static bool
 pm_text_ieq(const char *a, size_t alen, const char *b)
 {
-	size_t blen = strlen(b);
-	if (alen != blen)
-		return false;
 	for (size_t i = 0; i < alen; i++)
-		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+		if (b[i] == '\0' || pm_ascii_lower((unsigned char)a[i]) !=
+		                     pm_ascii_lower((unsigned char)b[i]))
 			return false;
-	return true;
+	return b[alen] == '\0';
+}
+
+/* A list item as text: a scalar's own, a mapping's first field's. */
+static const char *
+pm_item_text(const struct pm_value *it, size_t *len)
+{
+	const char *s = it->type == PM_V_MAP ? (it->items[0].s ? it->items[0].s : "?")
+	              : it->s ? it->s : "";
+	*len = it->type == PM_V_MAP || it->s == NULL ? strlen(s) : it->len;
+	return s;
+}
+
+/* The text of a number or a list, written in the arena. */
+static const char *
+pm_value_format(const struct pm_value *v, struct pm_arena *arena)
+{
+	char num[PM_NUMBER_SIZE];
+	const char *t;
+	if (v->type == PM_V_INT || v->type == PM_V_NUM) {
+		t = v->type == PM_V_INT ? pm_report_decimal(num, v->u.i)
+		                        : pm_report_number(num, v->u.n);
+		return pm_arena_strndup(arena, t, strlen(t));
+	}
+	/* A list: the items joined with ", ", measured, then copied. */
+	size_t len = 0, n;
+	for (size_t i = 0; i < v->count; i++) {
+		pm_item_text(&v->items[i], &n);
+		len += (i ? 2 : 0) + n;
+	}
+	char *out = pm_arena_alloc(arena, len + 1), *o = out;
+	for (size_t i = 0; i < v->count; i++) {
+		t = pm_item_text(&v->items[i], &n);
+		if (i) {
+			memcpy(o, ", ", 2);
+			o += 2;
+		}
+		memcpy(o, t, n);
+		o += n;
+	}
+	*o = '\0';
+	return out;
 }
 
 /* The value as text, for comparisons and messages. */
@@ -305,29 +434,14 @@ pm_value_text(const struct pm_value *v, struct pm_arena *arena)
 	switch (v->type) {
 	case PM_V_BOOL:
 		return v->u.b ? "true" : "false";
-	case PM_V_INT:
-		return pm_arena_printf(arena, "%lld", (long long)v->u.i);
-	case PM_V_NUM:
-		return pm_arena_printf(arena, "%g", v->u.n);
 	case PM_V_STR:
 	case PM_V_ENUM:
 	case PM_V_TIME:
 		return v->s;
-	case PM_V_LIST: {
-		struct pm_buf b = PM_BUF_INIT;
-		for (size_t i = 0; i < v->count; i++) {
-			const struct pm_value *it = &v->items[i];
-			if (i)
-				pm_buf_puts(&b, ", ");
-			if (it->type == PM_V_MAP)
-				pm_buf_puts(&b, it->items[0].s ? it->items[0].s : "?");
-			else if (it->s)
-				pm_buf_put(&b, it->s, it->len);
-		}
-		char *s = pm_arena_strndup(arena, b.data ? b.data : "", b.len);
-		pm_buf_free(&b);
-		return s;
-	}
+	case PM_V_INT:
+	case PM_V_NUM:
+	case PM_V_LIST:
+		return pm_value_format(v, arena);
 	default:
 		return "";
 	}
@@ -493,38 +607,164 @@ pm_cond_eval(const struct pm_cond *cond, const struct pm_hotfix *hf,
 
 /* ---- reports ------------------------------------------------------------ */
 
-/* Fills the rule's message template: {value}, {count}, {percent} (a
+/* The placeholders of a rule's message: {value}, {count}, {percent} (a
  * fraction as a percentage), {s} (plural ending of {count}). */
-static const char *
-pm_message(const char *tmpl, const struct pm_match *m, struct pm_arena *arena)
+enum pm_slot { PM_SLOT_VALUE, PM_SLOT_COUNT, PM_SLOT_PERCENT, PM_SLOT_S, PM_SLOTS };
+
+static const struct {
+	const char *name;
+	size_t len;
+} pm_slots[PM_SLOTS] = {
+	[PM_SLOT_VALUE] = { "{value}", 7 },
+	[PM_SLOT_COUNT] = { "{count}", 7 },
+	[PM_SLOT_PERCENT] = { "{percent}", 9 },
+	[PM_SLOT_S] = { "{s}", 3 },
+};
+
+/* One piece of a split message: plain text, or a placeholder. */
+struct pm_message_piece {
+	const char *text;       /* plain text, LEN bytes, when SLOT is -1 */
+	size_t len;
+	int slot;               /* enum pm_slot, or -1 */
+};
+
+/* A message template split at its placeholders, so that filling it in
+ * for a report only copies pieces. */
+struct pm_message {
+	const char *tmpl;       /* the template split */
+	size_t nslots;          /* placeholders; none: the message is TMPL */
+	size_t n;
+	struct pm_message_piece piece[];
+};
+
+/* The placeholder at S, which starts with a brace, or -1. */
+static int
+pm_slot_at(const char *s)
 {
-	struct pm_buf b = PM_BUF_INIT;
+	for (int k = 0; k < PM_SLOTS; k++)
+		if (s[1] == pm_slots[k].name[1] &&
+		    strncmp(s, pm_slots[k].name, pm_slots[k].len) == 0)
+			return k;
+	return -1;
+}
+
+/* TMPL split, in ARENA. */
+static const struct pm_message *
+pm_message_split(const char *tmpl, struct pm_arena *arena)
+{
+	/* Text and placeholders alternate: at most two pieces a brace, and
+	 * the text after the last. */
+	size_t most = 1;
+	for (const char *b = tmpl; (b = strchr(b, '{')) != NULL; b++)
+		most += 2;
+	struct pm_message *msg = pm_arena_alloc(arena,
+	    sizeof(*msg) + most * sizeof(msg->piece[0]));
+	msg->tmpl = tmpl;
 	for (const char *s = tmpl; *s;) {
-		if (strncmp(s, "{value}", 7) == 0) {
-			pm_buf_puts(&b, m->text ? m->text : "");
-			s += 7;
-		} else if (strncmp(s, "{count}", 7) == 0) {
-			pm_buf_printf(&b, "%lld", (long long)m->count);
-			s += 7;
-		} else if (strncmp(s, "{percent}", 9) == 0) {
-			double n = m->value && m->value->type == PM_V_NUM ? m->value->u.n : 0;
-			pm_buf_printf(&b, "%g%%", n * 100);
-			s += 9;
-		} else if (strncmp(s, "{s}", 3) == 0) {
-			if (m->count != 1)
-				pm_buf_putc(&b, 's');
-			s += 3;
-		} else {
-			/* Plain text up to the next placeholder, in one piece. */
-			const char *brace = strchr(s + 1, '{');
-			size_t n = brace ? (size_t)(brace - s) : strlen(s);
-			pm_buf_put(&b, s, n);
-			s += n;
+		int k = *s == '{' ? pm_slot_at(s) : -1;
+		if (k >= 0) {
+			msg->piece[msg->n++] = (struct pm_message_piece){ .slot = k };
+			msg->nslots++;
+			s += pm_slots[k].len;
+			continue;
 		}
+		/* Plain text up to the next brace; a brace that starts no
+		 * placeholder is plain text too, joined to the text before. */
+		const char *brace = strchr(s + 1, '{');
+		size_t n = brace ? (size_t)(brace - s) : strlen(s);
+		struct pm_message_piece *last = msg->n ? &msg->piece[msg->n - 1] : NULL;
+		if (last && last->slot < 0)
+			last->len += n;
+		else
+			msg->piece[msg->n++] = (struct pm_message_piece){ s, n, -1 };
+		s += n;
 	}
-	char *out = pm_arena_strndup(arena, b.data ? b.data : "", b.len);
-	pm_buf_free(&b);
+	return msg;
+}
+
+/* What the placeholders of one message become, each formatted when the
+ * message first uses it. */
+struct pm_fill {
+	const struct pm_match *m;
+	const char *text[PM_SLOTS];
+	size_t len[PM_SLOTS];
+	char count[PM_DECIMAL_SIZE];
+	char percent[PM_NUMBER_SIZE + 1];
+};
+
+static void
+pm_fill_slot(struct pm_fill *f, enum pm_slot slot)
+{
+	const struct pm_match *m = f->m;
+	if (f->text[slot])
+		return;
+	switch (slot) {
+	case PM_SLOT_VALUE:
+		f->text[slot] = m->text ? m->text : "";
+		break;
+	case PM_SLOT_COUNT:
+		f->text[slot] = pm_report_decimal(f->count, m->count);
+		break;
+	case PM_SLOT_PERCENT: {
+		double n = m->value && m->value->type == PM_V_NUM ? m->value->u.n : 0;
+		char num[PM_NUMBER_SIZE];
+		strcat(strcpy(f->percent, pm_report_number(num, n * 100)), "%");
+		f->text[slot] = f->percent;
+		break;
+	}
+	default:
+		f->text[slot] = m->count != 1 ? "s" : "";
+		break;
+	}
+	f->len[slot] = strlen(f->text[slot]);
+}
+
+/* MSG filled in for the match M, in the arena; a message with nothing to
+ * fill in, as many are, is its template itself. */
+static const char *
+pm_message_fill(const struct pm_message *msg, const struct pm_match *m,
+                struct pm_arena *arena)
+{
+	if (msg->nslots == 0)
+		return msg->tmpl;
+	struct pm_fill f = { .m = m };
+	size_t len = 0;
+	for (size_t i = 0; i < msg->n; i++) {
+		const struct pm_message_piece *pc = &msg->piece[i];
+		if (pc->slot >= 0)
+			pm_fill_slot(&f, (enum pm_slot)pc->slot);
+		len += pc->slot < 0 ? pc->len : f.len[pc->slot];
+	}
+	char *out = pm_arena_alloc(arena, len + 1), *o = out;
+	for (size_t i = 0; i < msg->n; i++) {
+		const struct pm_message_piece *pc = &msg->piece[i];
+		const char *t = pc->slot < 0 ? pc->text : f.text[pc->slot];
+		size_t n = pc->slot < 0 ? pc->len : f.len[pc->slot];
+		memcpy(o, t, n);
+		o += n;
+	}
+	*o = '\0';
 	return out;
+}
+
+/* ---- preparing a policy ------------------------------------------------- */
+
+void
+pm_policy_prepare(struct pm_policy *policy, struct pm_arena *arena)
+{
+	policy->blameful_index = pm_phrase_index_get(policy->blameful_index,
+	                                             policy->blameful, arena);
+	policy->vague_index = pm_phrase_index_get(policy->vague_index,
+	                                          policy->vague, arena);
+	const struct pm_message **messages =
+	    pm_arena_alloc(arena, policy->nrules * sizeof(*messages));
+	for (size_t i = 0; i < policy->nrules; i++) {
+		const char *tmpl = policy->rules[i].message;
+		messages[i] = i < policy->nmessages && policy->messages[i]->tmpl == tmpl
+		            ? policy->messages[i] : pm_message_split(tmpl, arena);
+	}
+	policy->messages = messages;
+	policy->nmessages = policy->nrules;
 }
 
 static int64_t
@@ -576,20 +816,21 @@ pm_report_build(struct pm_report *rep, const struct pm_hotfix *hf,
 	rep->hf = hf;
 
 	size_t per_trigger[PM_TRIGGER_COUNT] = { 0 };
-	size_t ndecisive = 0;
-	for (size_t i = 0; i < policy->nrules; i++) {
-		if (policy->rules[i].decisive)
-			ndecisive++;
-		else if ((unsigned)policy->rules[i].trigger < PM_TRIGGER_COUNT)
+	for (size_t i = 0; i < policy->nrules; i++)
+		if (!policy->rules[i].decisive &&
+		    (unsigned)policy->rules[i].trigger < PM_TRIGGER_COUNT)
 			per_trigger[policy->rules[i].trigger]++;
-	}
+	/* Room for every rule's reason in one piece: each trigger's, then the
+	 * decisive ones. */
+	struct pm_reason *room = pm_arena_alloc(arena,
+	    policy->nrules * sizeof(struct pm_reason));
 	for (int t = 0; t < PM_TRIGGER_COUNT; t++) {
 		rep->triggers[t].id = (enum pm_trigger)t;
 		rep->triggers[t].threshold = policy->threshold[t];
-		rep->triggers[t].reasons =
-		    pm_arena_alloc(arena, per_trigger[t] * sizeof(struct pm_reason));
+		rep->triggers[t].reasons = room;
+		room += per_trigger[t];
 	}
-	rep->decisive = pm_arena_alloc(arena, ndecisive * sizeof(struct pm_reason));
+	rep->decisive = room;
 
 	for (size_t i = 0; i < policy->nrules; i++) {
 		const struct pm_rule *r = &policy->rules[i];
@@ -601,6 +842,11 @@ pm_report_build(struct pm_report *rep, const struct pm_hotfix *hf,
 		memset(&m, 0, sizeof(m));
 		if (!pm_cond_eval(&r->cond, hf, arena, &m))
 			continue;
+		/* A policy prepared by pm_policy_prepare has every message
+		 * split; another has it split here, for this report only. */
+		const struct pm_message *msg =
+		    i < policy->nmessages && policy->messages[i]->tmpl == r->message
+		    ? policy->messages[i] : pm_message_split(r->message, arena);
 		int points = r->points;
 		if (r->scaled) {
 			int64_t p = (int64_t)r->points * m.count;
@@ -611,7 +857,7 @@ pm_report_build(struct pm_report *rep, const struct pm_hotfix *hf,
 			.points = r->decisive ? 0 : points,
 			.field = m.field,
 			.value = m.text,
-			.message = pm_message(r->message, &m, arena),
+			.message = pm_message_fill(msg, &m, arena),
 			.pos = m.value ? m.value->pos : (struct pm_pos){ 0, 0 },
 		};
 		if (r->decisive) {

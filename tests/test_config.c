@@ -927,6 +927,28 @@ test_phrases_and_due_days(void **state)
 	pm_hotfix_free(&hf);
 	pm_config_free(&cfg);
 
+	/* The lists a file sets are indexed once, when it is read, and so
+	 * are the built-in ones; so are the messages of its rules. */
+	load_ok(&cfg, "extra_blameful_phrases: [Cowboy Deploy]\n"
+	              "custom_rules: {mine: {trigger: recurrence, points: 5,\n"
+	              "  when: {field: title, present: true}, message: \"t {value}\"}}\n");
+	struct pm_arena scratch;
+	pm_arena_init(&scratch);
+	assert_non_null(cfg.policy.blameful_index);
+	assert_ptr_equal(pm_phrase_index_get(cfg.policy.blameful_index,
+	                                     cfg.policy.blameful, &scratch),
+	                 cfg.policy.blameful_index);
+	assert_ptr_equal(pm_phrase_index_get(cfg.policy.vague_index,
+	                                     cfg.policy.vague, &scratch),
+	                 cfg.policy.vague_index);
+	assert_int_equal(cfg.policy.nmessages, cfg.policy.nrules);
+	judge(&hf, &rep, &cfg.policy, text);
+	assert_int_equal(count_notes(&rep, "blameful_wording"), 2);
+	assert_string_equal(find_reason(&rep, "mine")->message, "t t");
+	pm_hotfix_free(&hf);
+	pm_arena_free(&scratch);
+	pm_config_free(&cfg);
+
 	/* No phrases at all: no such notes. */
 	load_ok(&cfg, "blameful_phrases: []\nvague_words: []\n");
 	judge(&hf, &rep, &cfg.policy, text);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -216,6 +217,325 @@ test_many_phrases_stay_fast(void **state)
 	pm_buf_free(&buf);
 }
 
+/* ---- the phrase index ---------------------------------------------------- */
+
+/* Judges YAML under POLICY into HF and REP. */
+static void
+judge_with(struct pm_hotfix *hf, struct pm_report *rep,
+           const struct pm_policy *policy, const char *yaml)
+{
+	struct pm_error err;
+	pm_error_clear(&err);
+	pm_hotfix_init(hf);
+	if (pm_parse(hf, yaml, strlen(yaml), &err) != 0)
+		fail_msg("parse failed at %u:%u: %s", err.line, err.column, err.message);
+	pm_report_build(rep, hf, policy, TODAY);
+}
+
+/* Every note as "LINE:COL code field message" lines. */
+static void
+describe(const struct pm_report *rep, struct pm_buf *out)
+{
+	pm_buf_clear(out);
+	for (size_t i = 0; i < rep->nnotes; i++)
+		pm_buf_printf(out, "%u:%u %s %s %s\n", rep->notes[i].pos.line,
+		              rep->notes[i].pos.column, rep->notes[i].code,
+		              rep->notes[i].field ? rep->notes[i].field : "-",
+		              rep->notes[i].message);
+}
+
+static const char *const note_samples[] = {
+	"title: Outage after a careless deploy\n"
+	"summary: |\n"
+	"  Ops should have noticed; it was Human\n"
+	"  Error, plain and simple. Bob's fault, to blame.\n"
+	"timeline:\n"
+	"  - {at: 2024-01-01T10:00:00Z, event: Bob forgot to run it}\n"
+	"action_items:\n"
+	"  - {title: Investigate and look into the lazy retries}\n"
+	"  - {title: Maybe think about it, owner: a, due: 2024-01-02}\n",
+	"title: nothing to say\nsummary: all good here\n",
+	"title: t\n"
+	"fix: {risks: [sloppy rollback, the user error path]}\n"
+	"postmortem: {waived: \"operator error, blame-free\"}\n",
+};
+
+static void
+test_prepared_index_is_shared(void **state)
+{
+	(void)state;
+	struct pm_arena arena;
+	pm_arena_init(&arena);
+	struct pm_policy policy = *pm_policy_default();
+	assert_null(policy.blameful_index);
+	pm_policy_prepare(&policy, &arena);
+	const struct pm_phrase_index *blameful = policy.blameful_index;
+	const struct pm_phrase_index *vague = policy.vague_index;
+	assert_non_null(blameful);
+	assert_non_null(vague);
+	/* Preparing again keeps what is still current. */
+	pm_policy_prepare(&policy, &arena);
+	assert_ptr_equal(policy.blameful_index, blameful);
+	assert_ptr_equal(policy.vague_index, vague);
+	assert_ptr_equal(pm_phrase_index_get(blameful, policy.blameful, &arena),
+	                 blameful);
+
+	/* Reports judged with the shared index (several, one after another)
+	 * say what reports that index the lists for themselves say. */
+	struct pm_buf want = PM_BUF_INIT, got = PM_BUF_INIT;
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < sizeof(note_samples) / sizeof(note_samples[0]); i++) {
+			struct pm_hotfix a, b;
+			struct pm_report ra, rb;
+			judge_with(&a, &ra, pm_policy_default(), note_samples[i]);
+			judge_with(&b, &rb, &policy, note_samples[i]);
+			describe(&ra, &want);
+			describe(&rb, &got);
+			assert_string_equal(got.data ? got.data : "",
+			                    want.data ? want.data : "");
+			pm_hotfix_free(&a);
+			pm_hotfix_free(&b);
+		}
+	assert_ptr_equal(policy.blameful_index, blameful);
+
+	/* A list changed after preparing is not searched with the old index. */
+	static const char *const mine[] = { "deploy", NULL };
+	policy.blameful = mine;
+	struct pm_hotfix hf;
+	struct pm_report rep;
+	judge_with(&hf, &rep, &policy, "title: a careless deploy\n");
+	assert_int_equal(rep.nnotes, 1);
+	assert_non_null(strstr(rep.notes[0].message, "\"deploy\""));
+	pm_hotfix_free(&hf);
+	pm_policy_prepare(&policy, &arena);
+	assert_ptr_not_equal(policy.blameful_index, blameful);
+	assert_ptr_equal(policy.vague_index, vague);
+	pm_buf_free(&want);
+	pm_buf_free(&got);
+	pm_arena_free(&arena);
+}
+
+/* The search as specified, one phrase and one place at a time. */
+static bool
+ref_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool
+ref_word(unsigned char c)
+{
+	return ref_alnum(c) || c == '_' || c == '-' || c == '\'' || c >= 0x80;
+}
+
+static bool
+ref_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+static unsigned char
+ref_lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* The length of PHRASE's occurrence at I of S (ending by END), or 0. */
+static size_t
+ref_match(const unsigned char *s, size_t i, size_t end, const char *phrase)
+{
+	const unsigned char *p = (const unsigned char *)phrase;
+	size_t n = strlen(phrase);
+	if (n == 0 || (ref_alnum(p[0]) && i > 0 && ref_word(s[i - 1])))
+		return 0;
+	size_t j = i;
+	for (size_t k = 0; k < n; k++) {
+		if (j >= end)
+			return 0;
+		if (p[k] == ' ') {
+			if (!ref_space(s[j]))
+				return 0;
+			while (j < end && ref_space(s[j]))
+				j++;
+		} else if (ref_lower(s[j]) == ref_lower(p[k])) {
+			j++;
+		} else {
+			return 0;
+		}
+	}
+	if (j < end && ref_word(s[j]) && ref_alnum(p[n - 1]))
+		return 0;
+	return j - i;
+}
+
+/* The notes of CODE expected for V under PHRASES, as sorted lines. */
+static void
+ref_notes(const struct pm_hotfix *hf, const struct pm_value *v,
+          const char *const *phrases, bool first_only, struct pm_buf *out)
+{
+	const unsigned char *s = (const unsigned char *)hf->src;
+	size_t best = SIZE_MAX, best_at = 0;
+	for (size_t k = 0; phrases[k]; k++) {
+		for (size_t i = v->start, resume = 0; i < v->end; i++) {
+			size_t len = i < resume ? 0 : ref_match(s, i, v->end, phrases[k]);
+			if (len == 0)
+				continue;
+			if (first_only) {
+				if (k < best) {
+					best = k;
+					best_at = i;
+				}
+				break;
+			}
+			struct pm_pos pos = pm_hotfix_pos(hf, (uint32_t)i);
+			pm_buf_printf(out, "%u:%u \"%s\"\n", pos.line, pos.column, phrases[k]);
+			resume = i + len;
+		}
+	}
+	if (best != SIZE_MAX) {
+		struct pm_pos pos = pm_hotfix_pos(hf, (uint32_t)best_at);
+		pm_buf_printf(out, "%u:%u \"%s\"\n", pos.line, pos.column, phrases[best]);
+	}
+}
+
+/* The notes of CODE in REP, as ref_notes writes them. */
+static void
+got_notes(const struct pm_report *rep, const char *code, struct pm_buf *out)
+{
+	for (size_t i = 0; i < rep->nnotes; i++) {
+		if (strcmp(rep->notes[i].code, code) != 0)
+			continue;
+		const char *q = strchr(rep->notes[i].message, '"');
+		const char *e = strstr(q + 1, "\": ");
+		pm_buf_printf(out, "%u:%u %.*s\n", rep->notes[i].pos.line,
+		              rep->notes[i].pos.column, (int)(e - q + 1), q);
+	}
+}
+
+static int
+line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* BUF's lines sorted, in place. */
+static void
+sort_lines(struct pm_buf *buf)
+{
+	if (buf->len == 0)
+		return;
+	char *copy = pm_xstrdup(buf->data);
+	size_t n = 0;
+	char *lines[4096];
+	for (char *l = strtok(copy, "\n"); l && n < 4096; l = strtok(NULL, "\n"))
+		lines[n++] = l;
+	qsort(lines, n, sizeof(lines[0]), line_cmp);
+	pm_buf_clear(buf);
+	for (size_t i = 0; i < n; i++)
+		pm_buf_printf(buf, "%s\n", lines[i]);
+	free(copy);
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static unsigned
+rng(unsigned n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned)(rng_state % n);
+}
+
+/* Random text of words that overlap the phrases below, in a block
+ * scalar indented by INDENT spaces, on several lines when LINES. */
+static void
+random_block(struct pm_buf *out, unsigned indent, bool lines)
+{
+	static const char *const words[] = {
+		"a", "b", "ab", "ba", "aba", "bab", "abab", "A", "AB", "Ab", "x's",
+		"'s", "x", "q", "Q", "tbd", "\xc3\xa9", "-", "a-b", "b-", "'", "_",
+		"1", "a1", "to", "blame",
+	};
+	static const char *const gaps[] = {
+		" ", " ", " ", "  ", "\t", ", ", ".", "'", "-", "(", "\n",
+	};
+	size_t n = 1 + rng(40);
+	pm_buf_repeat(out, ' ', indent);
+	for (size_t i = 0; i < n; i++) {
+		pm_buf_puts(out, words[rng(sizeof(words) / sizeof(words[0]))]);
+		const char *gap = gaps[rng(sizeof(gaps) / sizeof(gaps[0]) - !lines)];
+		pm_buf_puts(out, gap);
+		if (strcmp(gap, "\n") == 0)
+			pm_buf_repeat(out, ' ', indent);
+	}
+	pm_buf_putc(out, '\n');
+}
+
+static void
+test_scan_matches_reference(void **state)
+{
+	(void)state;
+	/* Phrases that overlap one another and themselves, start inside
+	 * words or with a space, span white space, or are one byte long. */
+	static const char *const blameful[] = {
+		"ab", "aba", "bab", "a b", "b  a", " a", "'s", "x's", "a-", "-b",
+		"AB", "q", "ab ab", "\xc3\xa9", "tbd", "b\ta", "to blame", "1", "",
+		",", "abababab", "a b a b a", NULL,
+	};
+	static const char *const vague[] = {
+		"bab", "ab", "a b", "q", " a", "'s", "x", NULL,
+	};
+	struct pm_arena arena;
+	pm_arena_init(&arena);
+	struct pm_policy indexed = *pm_policy_default();
+	indexed.blameful = blameful;
+	indexed.vague = vague;
+	struct pm_policy unindexed = indexed;
+	pm_policy_prepare(&indexed, &arena);
+	const struct pm_policy *policies[] = { &indexed, &unindexed };
+
+	struct pm_buf yaml = PM_BUF_INIT, want = PM_BUF_INIT, got = PM_BUF_INIT;
+	for (int round = 0; round < 400; round++) {
+		pm_buf_clear(&yaml);
+		pm_buf_puts(&yaml, "title: t\nsummary: |\n");
+		random_block(&yaml, 2, true);
+		pm_buf_puts(&yaml, "action_items:\n  - title: |-\n");
+		random_block(&yaml, 6, false);
+		for (size_t p = 0; p < 2; p++) {
+			struct pm_hotfix hf;
+			struct pm_report rep;
+			judge_with(&hf, &rep, policies[p], yaml.data);
+			const struct pm_value *title =
+			    &hf.f[PM_F_ACTION_ITEMS].items[0].items[PM_ACTION_TITLE];
+
+			pm_buf_clear(&want);
+			pm_buf_clear(&got);
+			ref_notes(&hf, &hf.f[PM_F_SUMMARY], blameful, false, &want);
+			ref_notes(&hf, title, blameful, false, &want);
+			got_notes(&rep, "blameful_wording", &got);
+			sort_lines(&want);
+			sort_lines(&got);
+			if (strcmp(want.data ? want.data : "", got.data ? got.data : "") != 0)
+				fail_msg("blameful notes differ for\n%s\nwant:\n%s\ngot:\n%s",
+				         yaml.data, want.data, got.data);
+
+			pm_buf_clear(&want);
+			pm_buf_clear(&got);
+			ref_notes(&hf, title, vague, true, &want);
+			got_notes(&rep, "vague_action", &got);
+			if (strcmp(want.data ? want.data : "", got.data ? got.data : "") != 0)
+				fail_msg("vague notes differ for\n%s\nwant:\n%s\ngot:\n%s",
+				         yaml.data, want.data, got.data);
+			pm_hotfix_free(&hf);
+		}
+	}
+	pm_buf_free(&yaml);
+	pm_buf_free(&want);
+	pm_buf_free(&got);
+	pm_arena_free(&arena);
+}
+
 int
 main(void)
 {
@@ -226,6 +546,8 @@ main(void)
 		cmocka_unit_test(test_postmortem_overdue),
 		cmocka_unit_test(test_notes_never_change_verdict),
 		cmocka_unit_test(test_many_phrases_stay_fast),
+		cmocka_unit_test(test_prepared_index_is_shared),
+		cmocka_unit_test(test_scan_matches_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
  * default policy on the scenarios docs/rules.md promises, verdicts,
  * decisive signals, the gate and the post-mortem due date.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -308,6 +309,141 @@ test_policy_table_is_sound(void **state)
 	assert_string_equal(pm_verdict_name(PM_VERDICT_RECOMMENDED), "recommended");
 }
 
+/* ---- text without printf ------------------------------------------------- */
+
+static uint64_t rng_state = 0x2545f4914f6cdd1du;
+
+static uint64_t
+rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static void
+check_number(double v)
+{
+	char want[64], buf[PM_NUMBER_SIZE];
+	snprintf(want, sizeof(want), "%g", v);
+	const char *got = pm_report_number(buf, v);
+	if (strcmp(got, want) != 0)
+		fail_msg("%.17g: \"%s\", printf says \"%s\"", v, got, want);
+}
+
+static void
+test_numbers_as_printf_writes_them(void **state)
+{
+	(void)state;
+	static const double edges[] = {
+		0.0, -0.0, 1.0, -1.0, 0.1, 0.05, 0.05 * 100, 0.2, 0.2 * 100, 1e-4,
+		-1e-4, 9.99995e-5, 1e5, 99999.95, 99999.949999, 99999.5, 9.999995,
+		9.9999949, 0.000123456789, 123456.5, 1e300, 1e-300, 5e-324,
+		INFINITY, -INFINITY, NAN, 1234.5, 1234.55, 0.00012345,
+		2.5, 0.125, 1.0000005, 1.0000015, 999999.5, 0.3 * 100, 0.07 * 100,
+	};
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		check_number(edges[i]);
+	for (int i = 0; i < 200000; i++) {
+		uint64_t r = rng();
+		double v;
+		switch (i % 4) {
+		case 0:         /* any double at all */
+			memcpy(&v, &r, sizeof(v));
+			break;
+		case 1:         /* decimals as inputs write them, and percentages */
+			v = (double)(r % 10000000) / (double)(1u << (r >> 60)) / 1000.0 *
+			    ((r >> 40) % 100 + 1);
+			break;
+		case 2:         /* halfway between two six-digit values */
+			v = ((double)(r % 1000000) + 0.5) /
+			    (double)(uint64_t)(1 + (r >> 32) % 100000);
+			break;
+		default:        /* the range written without printf, and around it */
+			v = (double)(r >> 11) / 9007199254740992.0 *
+			    (r & 1 ? 2e5 : 2e-3) * (r & 2 ? -1 : 1);
+			break;
+		}
+		check_number(v);
+	}
+}
+
+static void
+test_integers_as_printf_writes_them(void **state)
+{
+	(void)state;
+	static const int64_t edges[] = {
+		0, 1, -1, 9, 10, -10, INT64_MAX, INT64_MIN, INT64_MIN + 1, 1000000,
+	};
+	char want[64], buf[PM_DECIMAL_SIZE];
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]) + 10000; i++) {
+		int64_t v = i < sizeof(edges) / sizeof(edges[0]) ? edges[i]
+		          : (int64_t)(rng() >> (rng() % 64));
+		snprintf(want, sizeof(want), "%lld", (long long)v);
+		assert_string_equal(pm_report_decimal(buf, v), want);
+	}
+}
+
+static void
+test_prepared_messages(void **state)
+{
+	(void)state;
+	static const char *const samples[] = {
+		"title: t\nseverity: sev1\nteams: [a, b, c]\ncomponents: [x, y, z, w]\n"
+		"detected_by: customer\nfix: {type: rollback, skipped_steps: [qa]}\n"
+		"recurrence: {previous_occurrences: 1, related: [HF-1, HF-2]}\n"
+		"impact: {users_affected: 1, error_budget_used: 0.25,\n"
+		"  user_flows: [login, search, checkout]}\n"
+		"stakeholders: {notified: [cto, support], requested_by: [vp]}\n",
+		"title: t\nimpact: {users_affected: 150000, error_budget_used: 0.0001}\n"
+		"recurrence: {previous_occurrences: 7, permanent_fix: false}\n",
+	};
+	struct pm_arena arena;
+	pm_arena_init(&arena);
+	struct pm_policy policy = *pm_policy_default();
+	pm_policy_prepare(&policy, &arena);
+	assert_int_equal(policy.nmessages, policy.nrules);
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		struct fixture a, b;
+		judge(&a, samples[i]);
+		struct pm_error err;
+		pm_error_clear(&err);
+		pm_hotfix_init(&b.hf);
+		assert_int_equal(pm_parse(&b.hf, samples[i], strlen(samples[i]), &err), 0);
+		pm_report_build(&b.rep, &b.hf, &policy, TODAY);
+		/* The same reasons, with the same messages, as when the
+		 * messages are split for this report only. */
+		for (int t = 0; t < PM_TRIGGER_COUNT; t++) {
+			assert_int_equal(a.rep.triggers[t].nreasons, b.rep.triggers[t].nreasons);
+			for (size_t k = 0; k < a.rep.triggers[t].nreasons; k++)
+				assert_string_equal(a.rep.triggers[t].reasons[k].message,
+				                    b.rep.triggers[t].reasons[k].message);
+		}
+		assert_int_equal(a.rep.ndecisive, b.rep.ndecisive);
+		for (size_t k = 0; k < a.rep.ndecisive; k++)
+			assert_string_equal(a.rep.decisive[k].message,
+			                    b.rep.decisive[k].message);
+		pm_hotfix_free(&a.hf);
+		pm_hotfix_free(&b.hf);
+	}
+	/* Placeholders filled in; a message without any is the rule's own. */
+	struct fixture fx;
+	judge(&fx, samples[0]);
+	assert_string_equal(find_reason(&fx.rep, "seen_before")->message,
+	                    "the same problem happened 1 time before");
+	assert_string_equal(find_reason(&fx.rep, "error_budget_spent")->message,
+	                    "25% of the period's error budget was burned");
+	assert_string_equal(find_reason(&fx.rep, "users_affected")->message,
+	                    "1 user affected");
+	assert_string_equal(find_reason(&fx.rep, "critical_flow")->message,
+	                    "a critical user journey was hit: login, checkout");
+	const struct pm_reason *sev1 = find_reason(&fx.rep, "sev1");
+	assert_ptr_equal(sev1->message, sev1->rule->message);
+	pm_hotfix_free(&fx.hf);
+	pm_arena_free(&arena);
+}
+
 int
 main(void)
 {
@@ -320,6 +456,9 @@ main(void)
 		cmocka_unit_test(test_link_or_waiver_satisfies_gate),
 		cmocka_unit_test(test_due_date_by_severity),
 		cmocka_unit_test(test_policy_table_is_sound),
+		cmocka_unit_test(test_numbers_as_printf_writes_them),
+		cmocka_unit_test(test_integers_as_printf_writes_them),
+		cmocka_unit_test(test_prepared_messages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
