@@ -395,19 +395,12 @@ pm_yaml_error(struct pm_parser *p)
 	return pm_fail(p, PM_ERR_SYNTAX, at, "invalid YAML: %s%s", msg, hint);
 }
 
-/* Pulls the next event into p->ev and applies the checks that hold for any
- * event: no anchors, aliases or tags; depth within the limit. */
-static int
-pm_next(struct pm_parser *p)
+/* The current event breaks a rule that holds for any event; says which.
+ * Kept out of pm_next(), which runs for every event of every input, so
+ * that its messages cost nothing on the way. */
+static int __attribute__((cold, noinline))
+pm_refuse(struct pm_parser *p)
 {
-	if (p->have_ev) {
-		yaml_event_delete(&p->ev);
-		p->have_ev = false;
-	}
-	if (!yaml_parser_parse(&p->yp, &p->ev))
-		return pm_yaml_error(p);
-	p->have_ev = true;
-
 	yaml_event_t *ev = &p->ev;
 	const yaml_char_t *anchor = NULL, *tag = NULL;
 	switch (ev->type) {
@@ -422,41 +415,77 @@ pm_next(struct pm_parser *p)
 			return pm_fail(p, PM_ERR_LIMIT, ev->start_mark,
 			    "scalar of %zu bytes is longer than the limit of %u bytes",
 			    ev->data.scalar.length, PM_MAX_SCALAR);
-		/* The encoding pass saw no NUL byte, but a double-quoted "\0"
-		 * makes one; every string downstream is a C string. */
-		if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
-		    memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
+		if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
 			return pm_fail(p, PM_ERR_ENCODING, ev->start_mark,
 			    "a NUL character (\\0) is not allowed in a value");
 		break;
 	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT:
-		if (ev->type == YAML_SEQUENCE_START_EVENT) {
-			anchor = ev->data.sequence_start.anchor;
-			tag = ev->data.sequence_start.tag;
-		} else {
-			anchor = ev->data.mapping_start.anchor;
-			tag = ev->data.mapping_start.tag;
-		}
-		if (++p->depth > PM_MAX_DEPTH)
-			return pm_fail(p, PM_ERR_LIMIT, ev->start_mark,
-			    "nesting deeper than %d levels", PM_MAX_DEPTH);
+		anchor = ev->data.sequence_start.anchor;
+		tag = ev->data.sequence_start.tag;
 		break;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		p->depth--;
+	case YAML_MAPPING_START_EVENT:
+		anchor = ev->data.mapping_start.anchor;
+		tag = ev->data.mapping_start.tag;
 		break;
 	default:
 		break;
 	}
+	if ((ev->type == YAML_SEQUENCE_START_EVENT ||
+	     ev->type == YAML_MAPPING_START_EVENT) && p->depth > PM_MAX_DEPTH)
+		return pm_fail(p, PM_ERR_LIMIT, ev->start_mark,
+		    "nesting deeper than %d levels", PM_MAX_DEPTH);
 	if (anchor)
 		return pm_fail(p, PM_ERR_STRUCTURE, ev->start_mark,
 		    "anchors (&%.40s) are not allowed; write the value out",
 		    (const char *)anchor);
-	if (tag)
-		return pm_fail(p, PM_ERR_STRUCTURE, ev->start_mark,
-		    "tags (%.60s) are not allowed", (const char *)tag);
-	return 0;
+	return pm_fail(p, PM_ERR_STRUCTURE, ev->start_mark,
+	    "tags (%.60s) are not allowed", (const char *)tag);
+}
+
+/* Pulls the next event into p->ev and applies the checks that hold for any
+ * event: no anchors, aliases or tags; scalars within the size limit and
+ * without NUL (the encoding pass saw no NUL byte, but a double-quoted "\0"
+ * makes one, and every string downstream is a C string); depth within the
+ * limit. */
+static int
+pm_next(struct pm_parser *p)
+{
+	if (p->have_ev) {
+		yaml_event_delete(&p->ev);
+		p->have_ev = false;
+	}
+	if (!yaml_parser_parse(&p->yp, &p->ev))
+		return pm_yaml_error(p);
+	p->have_ev = true;
+
+	const yaml_event_t *ev = &p->ev;
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		if (ev->data.scalar.anchor || ev->data.scalar.tag ||
+		    ev->data.scalar.length > PM_MAX_SCALAR ||
+		    (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+		     memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)))
+			return pm_refuse(p);
+		return 0;
+	case YAML_SEQUENCE_START_EVENT:
+		if (++p->depth > PM_MAX_DEPTH || ev->data.sequence_start.anchor ||
+		    ev->data.sequence_start.tag)
+			return pm_refuse(p);
+		return 0;
+	case YAML_MAPPING_START_EVENT:
+		if (++p->depth > PM_MAX_DEPTH || ev->data.mapping_start.anchor ||
+		    ev->data.mapping_start.tag)
+			return pm_refuse(p);
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		p->depth--;
+		return 0;
+	case YAML_ALIAS_EVENT:
+		return pm_refuse(p);
+	default:
+		return 0;
+	}
 }
 
 static bool
