@@ -157,9 +157,9 @@ pm_arena_reset(struct pm_arena *arena)
 	struct pm_arena_chunk *c = arena->head;
 	if (c == NULL)
 		return;
-	/* Keep the oldest chunk only if it is the small first one; a big input
-	 * should not pin a big chunk for the rest of a batch. Keep the newest
-	 * (largest) chunk otherwise: it is what the next similar input needs. */
+	/* Keep the newest chunk, the largest, and free the others: the next
+	 * input of a batch most likely fits in it, and a batch holds at most
+	 * the largest chunk one input needed. */
 	struct pm_arena_chunk *keep = c;
 	c = c->next;
 	while (c != NULL) {

@@ -57,7 +57,7 @@ pm_io_read(const char *path, size_t max, struct pm_buf *buf, struct pm_error *er
 	for (;;) {
 		/* Room for one byte past the limit tells "too large" apart from
 		 * "exactly at the limit" without reading any further. */
-		size_t want = 64 * 1024;
+		size_t want = PM_IO_READ_CHUNK;
 		if (buf->len + want > max + 1)
 			want = max + 1 - buf->len;
 		if (want == 0) {
@@ -130,123 +130,385 @@ pm_io_entry_type(const struct dirent *e)
 #endif
 }
 
-/* One entry of a directory being walked.  A subdirectory's name is stored
- * with a "/" after it, so that sorting names sorts the full paths below
- * them: "a.yaml" < "a/x.yaml" as "a.yaml" < "a/". */
-struct pm_io_entry {
-	size_t name;        /* offset into the directory's name buffer */
-	const char *str;    /* the name itself, once the buffer is complete */
-	bool dir;
-	bool known;         /* INO (and the directory's device) identify it */
-	dev_t dev;
-	ino_t ino;
+/*
+ * One pass over a directory packs its entries into one buffer, a record
+ * each:
+ *
+ *     KEY NUL [ID]
+ *
+ * KEY is the name, with a "/" after it for a subdirectory, so that sorting
+ * keys sorts the full paths below them: "a.yaml" < "a/x.yaml" as
+ * "a.yaml" < "a/".  When the caller wants identities, a file's ID is a
+ * byte saying what is known of it, then that (unaligned, copied out with
+ * memcpy).  The sort index, 32-bit offsets of the records, follows them in
+ * the same buffer once all are read.  A file with a name like
+ * "hf-00001.yaml" costs 18 bytes, 27 with its identity, and nothing else
+ * is allocated: no array of fixed entries, no temporary array for the
+ * sort.
+ */
+enum pm_io_id {
+	PM_IO_ID_NONE,      /* not known: stat() when the file is handed out */
+	PM_IO_ID_INO,       /* an ino_t from readdir(), on the directory's device */
+	PM_IO_ID_FULL       /* a dev_t and an ino_t from stat() */
 };
 
-static int
-pm_io_entry_cmp(const void *a, const void *b)
+/* Bytes of records and index one directory may hold.  Past it, a pass
+ * keeps only the lower half of the names it has seen and hands those out;
+ * the next pass reads the directory again for the names after them.  So a
+ * directory of any size costs this much memory at most, and one of up to
+ * some 9000 files with names like "hf-00001.yaml" (14000 without their
+ * identities) still takes one pass. */
+#ifndef PM_IO_WALK_BUDGET       /* a test build shrinks it to force passes */
+#define PM_IO_WALK_BUDGET (256u * 1024u)
+#endif
+/* Room kept free below the budget: one more record (a name is at most 255
+ * bytes), its index slot and the index's alignment. */
+#define PM_IO_WALK_SLACK 512u
+/* A buffer past this size goes straight to the budget instead of doubling:
+ * each doubling would move the records and leave the old block behind,
+ * written to and so resident, while pages of the budget that are never
+ * used cost nothing. */
+#define PM_IO_WALK_SMALL (4u * 1024u)
+
+/* What one walk is asked for. */
+struct pm_io_walker {
+	pm_io_walk_fn *fn;
+	void *ctx;
+	struct pm_error *err;
+	bool ids;           /* files' identities, or 0 for them */
+};
+
+/* The bytes of the record at REC; IDS: a file's record has an ID. */
+static size_t
+pm_io_rec_len(const char *rec, bool ids)
 {
-	const struct pm_io_entry *x = a, *y = b;
-	return strcmp(x->str, y->str);
+	size_t n = strlen(rec) + 1;
+	if (!ids || rec[n - 2] == '/')
+		return n;
+	switch (rec[n]) {
+	case PM_IO_ID_INO:
+		return n + 1 + sizeof(ino_t);
+	case PM_IO_ID_FULL:
+		return n + 1 + sizeof(dev_t) + sizeof(ino_t);
+	default:
+		return n + 1;
+	}
+}
+
+#define PM_IO_LESS(a, b) (strcmp(base + (a), base + (b)) < 0)
+
+static void
+pm_io_sift(uint32_t *v, size_t root, size_t n, const char *base)
+{
+	uint32_t x = v[root];
+	for (;;) {
+		size_t child = 2 * root + 1;
+		if (child >= n)
+			break;
+		if (child + 1 < n && PM_IO_LESS(v[child], v[child + 1]))
+			child++;
+		if (!PM_IO_LESS(x, v[child]))
+			break;
+		v[root] = v[child];
+		root = child;
+	}
+	v[root] = x;
+}
+
+/*
+ * Sorts the record offsets V[0..N) by the keys at BASE + V[i], in place:
+ * quicksort on a median of three, insertion sort for short runs, and
+ * heapsort where splits keep going badly (after DEPTH levels), so that no
+ * set of names costs quadratic time.  Not qsort(): it cannot hand BASE to
+ * the comparison, and glibc's allocates a copy of the array it sorts.
+ */
+static void
+pm_io_sort(uint32_t *v, size_t n, const char *base, unsigned depth)
+{
+	while (n > 16) {
+		if (depth-- == 0) {
+			for (size_t i = n / 2; i-- > 0;)
+				pm_io_sift(v, i, n, base);
+			while (n > 1) {
+				uint32_t t = v[0];
+				v[0] = v[--n];
+				v[n] = t;
+				pm_io_sift(v, 0, n, base);
+			}
+			return;
+		}
+		size_t m = n / 2;
+		uint32_t t;
+		if (PM_IO_LESS(v[m], v[0]))
+			t = v[m], v[m] = v[0], v[0] = t;
+		if (PM_IO_LESS(v[n - 1], v[m])) {
+			t = v[m], v[m] = v[n - 1], v[n - 1] = t;
+			if (PM_IO_LESS(v[m], v[0]))
+				t = v[m], v[m] = v[0], v[0] = t;
+		}
+		/* v[0] <= pivot <= v[n - 1] keep both scans in bounds. */
+		const char *pivot = base + v[m];
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			do
+				i++;
+			while (strcmp(base + v[i], pivot) < 0);
+			do
+				j--;
+			while (strcmp(base + v[j], pivot) > 0);
+			if (i >= j)
+				break;
+			t = v[i], v[i] = v[j], v[j] = t;
+		}
+		/* V[0..j] <= pivot <= V[j+1..n), both parts not empty: sort
+		 * the smaller one first, so the stack stays shallow. */
+		size_t left = j + 1;
+		if (left < n - left) {
+			pm_io_sort(v, left, base, depth);
+			v += left;
+			n -= left;
+		} else {
+			pm_io_sort(v + left, n - left, base, depth);
+			n = left;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		size_t k = i;
+		for (; k > 0 && PM_IO_LESS(x, v[k - 1]); k--)
+			v[k] = v[k - 1];
+		v[k] = x;
+	}
+}
+
+#undef PM_IO_LESS
+
+/* Puts the offsets of POOL's N records after them and sorts them by key.
+ * Returns the index, valid until POOL changes. */
+static uint32_t *
+pm_io_index(struct pm_buf *pool, size_t n, bool ids)
+{
+	if (n == 0)
+		return NULL;
+	size_t at = (pool->len + sizeof(uint32_t) - 1) / sizeof(uint32_t) *
+	            sizeof(uint32_t);
+	pm_buf_reserve(pool, at - pool->len + n * sizeof(uint32_t));
+	uint32_t *idx = (uint32_t *)(void *)(pool->data + at);
+	size_t off = 0;
+	for (size_t i = 0; i < n; i++) {
+		idx[i] = (uint32_t)off;
+		off += pm_io_rec_len(pool->data + off, ids);
+	}
+	unsigned depth = 0;
+	for (size_t k = n; k > 1; k >>= 1)
+		depth += 2;
+	pm_io_sort(idx, n, pool->data, depth);
+	return idx;
+}
+
+/* Drops the upper half of POOL's N records by key, keeping the others in
+ * place and in the order readdir() gave them.  CUT becomes the lowest key
+ * dropped: the rest of the pass takes only keys below it.  Returns the
+ * records left. */
+static size_t
+pm_io_halve(struct pm_buf *pool, size_t n, bool ids, struct pm_buf *cut)
+{
+	uint32_t *idx = pm_io_index(pool, n, ids);
+	pm_buf_clear(cut);
+	pm_buf_puts(cut, pool->data + idx[n / 2]);
+	size_t kept = 0, to = 0;
+	for (size_t from = 0; from < pool->len;) {
+		size_t len = pm_io_rec_len(pool->data + from, ids);
+		if (strcmp(pool->data + from, cut->data) < 0) {
+			memmove(pool->data + to, pool->data + from, len);
+			to += len;
+			kept++;
+		}
+		from += len;
+	}
+	pool->len = to;
+	return kept;
+}
+
+/* Compares NAME followed by "/" with KEY, as strcmp() would. */
+static int
+pm_io_cmp_slashed(const char *name, const char *key)
+{
+	size_t i = 0;
+	while (name[i] != '\0' && name[i] == key[i])
+		i++;
+	if (name[i] != '\0')
+		return (unsigned char)name[i] - (unsigned char)key[i];
+	if (key[i] != '/')
+		return '/' - (unsigned char)key[i];
+	return key[i + 1] == '\0' ? 0 : -1;
+}
+
+/* PATH = DIR "/" NAME[0..LEN), without doubling a slash DIR ends with. */
+static void
+pm_io_join(struct pm_buf *path, const char *dir, size_t dlen, const char *name,
+           size_t len)
+{
+	pm_buf_clear(path);
+	pm_buf_put(path, dir, dlen);
+	if (dlen == 0 || dir[dlen - 1] != '/')
+		pm_buf_putc(path, '/');
+	pm_buf_put(path, name, len);
 }
 
 static int
-pm_io_walk_into(const char *dir, int depth, pm_io_walk_fn *fn, void *ctx,
-                struct pm_error *err)
+pm_io_walk_into(const struct pm_io_walker *w, const char *dir, int depth)
 {
 	/* Symbolic links to directories are not followed, so the walk is a
 	 * tree; the depth bound is a second line of defence. */
 	if (depth > 64)
-		return pm_error_set(err, PM_ERR_IO, 0, 0, NULL,
+		return pm_error_set(w->err, PM_ERR_IO, 0, 0, NULL,
 		                    "%s: directories nested too deeply", dir);
-	DIR *d = opendir(dir);
-	if (d == NULL)
-		return pm_error_set(err, PM_ERR_IO, 0, 0, NULL, "%s: cannot open: %s",
-		                    dir, strerror(errno));
-	struct stat dst;
-	bool dev_known = fstat(dirfd(d), &dst) == 0;
 	size_t dlen = strlen(dir);
-	bool slash = dlen > 0 && dir[dlen - 1] == '/';
-	struct pm_buf names = PM_BUF_INIT;
+	struct pm_buf pool = PM_BUF_INIT;   /* this pass's records */
 	struct pm_buf path = PM_BUF_INIT;
-	struct pm_io_entry *ents = NULL;
-	size_t nents = 0, cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		pm_buf_clear(&path);
-		pm_buf_put(&path, dir, dlen);
-		if (!slash)
-			pm_buf_putc(&path, '/');
-		pm_buf_puts(&path, e->d_name);
-		/* The type readdir() gives spares one or two stat calls per
-		 * entry; it answers as lstat() would, so a symbolic link is
-		 * "other" and still followed to a regular file below. */
-		enum pm_io_type type = pm_io_entry_type(e);
-		struct pm_io_entry ent = { .name = names.len };
-		struct stat st;
-		if (type == PM_IO_DIR ||
-		    (type == PM_IO_UNKNOWN && lstat(path.data, &st) == 0 &&
-		     S_ISDIR(st.st_mode))) {
-			ent.dir = true;
-		} else if (!pm_io_yaml_name(e->d_name)) {
-			continue;
-		} else if (type == PM_IO_REG) {
-			/* A regular file's entry holds its own inode number. */
-			ent.known = dev_known;
-			ent.dev = dst.st_dev;
-			ent.ino = e->d_ino;
-		} else if (stat(path.data, &st) == 0 && S_ISREG(st.st_mode)) {
-			ent.known = true;
-			ent.dev = st.st_dev;
-			ent.ino = st.st_ino;
-		} else {
-			continue;
-		}
-		pm_buf_puts(&names, e->d_name);
-		pm_buf_put(&names, ent.dir ? "/" : "", ent.dir ? 2 : 1);
-		if (nents == cap) {
-			cap = cap ? cap * 2 : 64;
-			ents = pm_xrealloc(ents, cap * sizeof(*ents));
-		}
-		ents[nents++] = ent;
-	}
-	/* Closed before going down, so that deep trees hold no descriptors. */
-	closedir(d);
-	for (size_t i = 0; i < nents; i++)
-		ents[i].str = names.data + ents[i].name;
-	if (nents > 1)
-		qsort(ents, nents, sizeof(*ents), pm_io_entry_cmp);
+	struct pm_buf after = PM_BUF_INIT;  /* the last key an earlier pass gave */
+	struct pm_buf cut = PM_BUF_INIT;    /* keys from here on wait for a later pass */
 	int rc = 0;
-	for (size_t i = 0; i < nents && rc == 0; i++) {
-		const char *name = ents[i].str;
-		pm_buf_clear(&path);
-		pm_buf_put(&path, dir, dlen);
-		if (!slash)
-			pm_buf_putc(&path, '/');
-		pm_buf_put(&path, name, strlen(name) - ents[i].dir);
-		if (ents[i].dir) {
-			rc = pm_io_walk_into(path.data, depth + 1, fn, ctx, err);
-			continue;
+	bool more = true;
+	while (more && rc == 0) {
+		more = false;
+		pm_buf_clear(&cut);
+		DIR *d = opendir(dir);
+		if (d == NULL) {
+			rc = pm_error_set(w->err, PM_ERR_IO, 0, 0, NULL,
+			                  "%s: cannot open: %s", dir, strerror(errno));
+			break;
 		}
-		struct pm_io_file file = { path.data, ents[i].dev, ents[i].ino };
-		struct stat st;
-		if (!ents[i].known && stat(path.data, &st) == 0) {
-			file.dev = st.st_dev;
-			file.ino = st.st_ino;
+		struct stat dst;
+		bool dev_known = w->ids && fstat(dirfd(d), &dst) == 0;
+		pm_buf_clear(&pool);
+		size_t n = 0;
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL) {
+			const char *name = e->d_name;
+			if (name[0] == '.')
+				continue;
+			/* Names outside this pass's range cost no system call:
+			 * a key is NAME, or NAME "/" for a directory. */
+			if ((after.len && pm_io_cmp_slashed(name, after.data) <= 0) ||
+			    (cut.len && strcmp(name, cut.data) >= 0))
+				continue;
+			/* The type readdir() gives spares one or two stat calls
+			 * per entry; it answers as lstat() would, so a symbolic
+			 * link is "other" and still followed to a regular file
+			 * below. */
+			enum pm_io_type type = pm_io_entry_type(e);
+			if (type != PM_IO_DIR && type != PM_IO_REG)
+				pm_io_join(&path, dir, dlen, name, strlen(name));
+			bool is_dir = false;
+			char id = PM_IO_ID_NONE;
+			struct stat st;
+			if (type == PM_IO_DIR ||
+			    (type == PM_IO_UNKNOWN && lstat(path.data, &st) == 0 &&
+			     S_ISDIR(st.st_mode))) {
+				is_dir = true;
+			} else if (!pm_io_yaml_name(name)) {
+				continue;
+			} else if (type == PM_IO_REG) {
+				/* A regular file's entry holds its own inode
+				 * number. */
+				if (dev_known) {
+					id = PM_IO_ID_INO;
+					st.st_ino = e->d_ino;
+				}
+			} else if (stat(path.data, &st) == 0 && S_ISREG(st.st_mode)) {
+				id = PM_IO_ID_FULL;
+			} else {
+				continue;
+			}
+			if (pool.len > PM_IO_WALK_SMALL && pool.cap < PM_IO_WALK_BUDGET)
+				pm_buf_reserve(&pool, PM_IO_WALK_BUDGET - 1 - pool.len);
+			size_t start = pool.len;
+			pm_buf_puts(&pool, name);
+			if (is_dir)
+				pm_buf_putc(&pool, '/');
+			const char *key = pool.data + start;
+			if ((after.len && strcmp(key, after.data) <= 0) ||
+			    (cut.len && strcmp(key, cut.data) >= 0)) {
+				pool.len = start;
+				continue;
+			}
+			pm_buf_putc(&pool, '\0');
+			if (w->ids && !is_dir) {
+				pm_buf_putc(&pool, id);
+				if (id == PM_IO_ID_FULL)
+					pm_buf_put(&pool, (const char *)&st.st_dev,
+					           sizeof(st.st_dev));
+				if (id != PM_IO_ID_NONE)
+					pm_buf_put(&pool, (const char *)&st.st_ino,
+					           sizeof(st.st_ino));
+			}
+			n++;
+			if (n > 1 && pool.len + n * sizeof(uint32_t) >
+			             PM_IO_WALK_BUDGET - PM_IO_WALK_SLACK) {
+				n = pm_io_halve(&pool, n, w->ids, &cut);
+				more = true;
+			}
 		}
-		fn(ctx, &file);
+		/* Closed before going down, so that deep trees hold no
+		 * descriptors. */
+		closedir(d);
+		uint32_t *idx = pm_io_index(&pool, n, w->ids);
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			const char *key = pool.data + idx[i];
+			size_t klen = strlen(key);
+			bool is_dir = key[klen - 1] == '/';
+			pm_io_join(&path, dir, dlen, key, klen - is_dir);
+			if (is_dir) {
+				rc = pm_io_walk_into(w, path.data, depth + 1);
+				continue;
+			}
+			struct pm_io_file file = { path.data, 0, 0 };
+			const char *id = key + klen + 1;
+			struct stat st;
+			if (!w->ids) {
+				/* Not asked for. */
+			} else if (*id == PM_IO_ID_FULL) {
+				memcpy(&file.dev, id + 1, sizeof(file.dev));
+				memcpy(&file.ino, id + 1 + sizeof(file.dev),
+				       sizeof(file.ino));
+			} else if (*id == PM_IO_ID_INO) {
+				file.dev = dst.st_dev;
+				memcpy(&file.ino, id + 1, sizeof(file.ino));
+			} else if (stat(path.data, &st) == 0) {
+				file.dev = st.st_dev;
+				file.ino = st.st_ino;
+			}
+			w->fn(w->ctx, &file);
+		}
+		if (n == 0)
+			break;
+		if (more) {
+			pm_buf_clear(&after);
+			pm_buf_puts(&after, pool.data + idx[n - 1]);
+		}
 	}
-	free(ents);
-	pm_buf_free(&names);
+	pm_buf_free(&pool);
 	pm_buf_free(&path);
+	pm_buf_free(&after);
+	pm_buf_free(&cut);
 	return rc;
 }
 
 int
 pm_io_walk(const char *dir, pm_io_walk_fn *fn, void *ctx, struct pm_error *err)
 {
-	return pm_io_walk_into(dir, 0, fn, ctx, err);
+	struct pm_io_walker w = { fn, ctx, err, true };
+	return pm_io_walk_into(&w, dir, 0);
+}
+
+int
+pm_io_walk_paths(const char *dir, pm_io_walk_fn *fn, void *ctx,
+                 struct pm_error *err)
+{
+	struct pm_io_walker w = { fn, ctx, err, false };
+	return pm_io_walk_into(&w, dir, 0);
 }
 
 /* ---- writing the output file -------------------------------------------- */

@@ -21,6 +21,9 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+/* A tiny walk budget, so that a directory of more than a few dozen names
+ * is read in several passes: what the walk hands out must not change. */
+#define PM_IO_WALK_BUDGET 1024u
 #include "../src/io.c"
 
 /* Each test gets a fresh directory, removed afterwards. */
@@ -661,6 +664,88 @@ test_walk_order_and_identity(void **state)
 	assert_non_null(strstr(err.message, "missing: cannot open"));
 }
 
+/* What test_walk_many_names_in_passes collects. */
+static struct {
+	char path[512];
+	dev_t dev;
+	ino_t ino;
+} t_many[400];
+static size_t t_nmany;
+
+static void
+t_many_collect(void *ctx, const struct pm_io_file *file)
+{
+	(void)ctx;
+	assert_true(t_nmany < sizeof(t_many) / sizeof(t_many[0]));
+	snprintf(t_many[t_nmany].path, sizeof(t_many[0].path), "%s", file->path);
+	t_many[t_nmany].dev = file->dev;
+	t_many[t_nmany].ino = file->ino;
+	t_nmany++;
+}
+
+static int
+t_strcmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Hundreds of names under a walk budget of 1 KiB, so each directory is
+ * read in many passes: every file once, in byte order of the full paths,
+ * subdirectories in their place, identities right when asked for. */
+static void
+test_walk_many_names_in_passes(void **state)
+{
+	struct t_dir *t = *state;
+	enum { N = 300 };
+	static char want[400][512];
+	size_t nwant = 0;
+	bool made[N] = { false };
+	unsigned seed = 7;
+	for (int k = 0; k < N; k++) {
+		/* Created in a scrambled order: readdir() gives them unsorted. */
+		seed = seed * 1103515245u + 12345u;
+		int i = (int)((seed >> 8) % N);
+		while (made[i])
+			i = (i + 1) % N;
+		made[i] = true;
+		char name[64];
+		snprintf(name, sizeof(name), i % 7 == 0 ? "f%04d.yml" : "f%04d.yaml", i);
+		t_put(t_path(t, 0, name), "title: x\n", 0600);
+		snprintf(want[nwant++], sizeof(want[0]), "%s/%s", t->path, name);
+		if (i % 50 == 0) {
+			snprintf(name, sizeof(name), "f%04d", i);
+			assert_int_equal(mkdir(t_path(t, 0, name), 0700), 0);
+			snprintf(name, sizeof(name), "f%04d/inner.yaml", i);
+			t_put(t_path(t, 0, name), "title: x\n", 0600);
+			snprintf(want[nwant++], sizeof(want[0]), "%s/%s", t->path, name);
+		}
+		if (i % 30 == 0) {
+			snprintf(name, sizeof(name), "f%04d.txt", i);
+			t_put(t_path(t, 0, name), "x\n", 0600);
+		}
+	}
+	qsort(want, nwant, sizeof(want[0]), t_strcmp);
+
+	for (int ids = 0; ids < 2; ids++) {
+		struct pm_error err;
+		pm_error_clear(&err);
+		t_nmany = 0;
+		int rc = ids ? pm_io_walk(t->path, t_many_collect, NULL, &err)
+		             : pm_io_walk_paths(t->path, t_many_collect, NULL, &err);
+		assert_int_equal(rc, 0);
+		assert_int_equal(t_nmany, nwant);
+		for (size_t i = 0; i < nwant; i++) {
+			assert_string_equal(t_many[i].path, want[i]);
+			if (!ids)
+				continue;
+			struct stat st;
+			assert_int_equal(stat(t_many[i].path, &st), 0);
+			assert_true(t_many[i].dev == st.st_dev);
+			assert_true(t_many[i].ino == st.st_ino);
+		}
+	}
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
 
 int
@@ -686,6 +771,7 @@ main(void)
 		T(test_relative_and_odd_names),
 		T(test_null_error_and_first_error_wins),
 		T(test_walk_order_and_identity),
+		T(test_walk_many_names_in_passes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
