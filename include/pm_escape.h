@@ -53,6 +53,17 @@ void pm_escape_md_block(struct pm_buf *out, const char *s, size_t len);
  * so the output is always valid UTF-8; other text is copied as is. */
 void pm_escape_json(struct pm_buf *out, const char *s, size_t len);
 
+/* The most bytes pm_escape_json_to writes for LEN bytes of text: no
+ * escape is longer than 6 bytes for each byte it replaces ("\u001b"), and
+ * there are the two quotes. */
+#define PM_ESCAPE_JSON_ROOM(len) (6 * (size_t)(len) + 2)
+
+/* As pm_escape_json, but written at D, which the caller has made room for
+ * (PM_ESCAPE_JSON_ROOM(LEN) bytes), without the terminating NUL; returns
+ * where the string literal ends.  For renderers that write a whole line
+ * into room they reserved once. */
+char *pm_escape_json_to(char *d, const char *s, size_t len);
+
 /* GitHub Actions workflow command message (the text after the second
  * "::"): terminal-safe with line breaks shown as "\n" and "\r", never kept
  * and never encoded as "%0A", so no input text can begin a line of the step

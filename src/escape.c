@@ -419,7 +419,9 @@ pm_escape_md_block(struct pm_buf *out, const char *s, size_t len)
  * from 0x80 up (a multi-byte character may be C1, a bidi control or a line
  * separator, or the bytes may not be UTF-8 at all).  With PM_JSON_SSE2 a
  * block is 16 bytes tested with vector compares, without it 8 bytes tested
- * as one 64-bit word.  Text shorter than 8 bytes is looked up byte by byte.
+ * as one 64-bit word.  With SSE2, text of 4 to 7 bytes is tested as one
+ * block too; shorter text, and text shorter than 8 bytes without SSE2, is
+ * looked up byte by byte.
  */
 
 /* 1 for the bytes the block tests stop at, for text too short for them. */
@@ -490,6 +492,26 @@ pm_json_short_block(const char *s, size_t len, char *d)
 	return k < 8 ? k : len - 8 + (k - 8);
 }
 
+/* The same for 4 to 8 bytes, made of their first and their last 4.  The
+ * upper half of the vector is zero, which the test takes for C0 controls:
+ * only the lower 8 bits of its answer count. */
+static inline size_t
+pm_json_tiny_block(const char *s, size_t len, char *d)
+{
+	uint32_t a, b;
+	memcpy(&a, s, sizeof(a));
+	memcpy(&b, s + len - 4, sizeof(b));
+	memcpy(d, &a, sizeof(a));
+	memcpy(d + len - 4, &b, sizeof(b));
+	__m128i v = _mm_unpacklo_epi32(_mm_cvtsi32_si128((int)a),
+	    _mm_cvtsi32_si128((int)b));
+	unsigned stops = pm_json_stops(v) & 0xffu;
+	if (stops == 0)
+		return len;
+	size_t k = (size_t)__builtin_ctz(stops);
+	return k < 4 ? k : len - 4 + (k - 4);
+}
+
 #else
 #define PM_JSON_BLOCK 8
 #define PM_JSON_ONES  UINT64_C(0x0101010101010101)
@@ -548,11 +570,17 @@ pm_json_block(const char *s, char *d)
  * first stop is the first one left, and storing them again writes what is
  * already there.
  */
-static inline size_t
+static inline __attribute__((always_inline)) size_t
 pm_json_plain(const char *s, size_t len, char *d)
 {
 	size_t i = 0;
 	if (len < 8) {
+#if PM_JSON_SSE2
+		/* About a fifth of the strings of a report ("true", short ids,
+		 * numbers as text) are 4 to 7 bytes long. */
+		if (len >= 4)
+			return pm_json_tiny_block(s, len, d);
+#endif
 		while (i < len && !pm_json_stop[(unsigned char)s[i]]) {
 			d[i] = s[i];
 			i++;
@@ -579,40 +607,61 @@ static const char pm_json_short[0x80][3] = {
 	['\r'] = "\\r", ['"'] = "\\\"", ['\\'] = "\\\\",
 };
 
-/* Writes the character at S[I], a byte pm_json_plain stops at, as it
- * belongs in a JSON string; returns how many bytes of S it took.  Kept out
- * of line: it is rare, and pm_escape_json stays small without it. */
-static __attribute__((noinline)) size_t
-pm_json_char(struct pm_buf *out, const char *s, size_t len, size_t i)
+/* "\uNNNN" at D for a BMP code point; returns the end. */
+static char *
+pm_json_u16(char *d, uint32_t cp)
 {
+	d[0] = '\\';
+	d[1] = 'u';
+	d[2] = pm_escape_hex[(cp >> 12) & 0xf];
+	d[3] = pm_escape_hex[(cp >> 8) & 0xf];
+	d[4] = pm_escape_hex[(cp >> 4) & 0xf];
+	d[5] = pm_escape_hex[cp & 0xf];
+	return d + 6;
+}
+
+/* Writes the character at S[I], a byte pm_json_plain stops at, at *D as
+ * it belongs in a JSON string, and moves *D past it: at most 6 bytes, and
+ * at most 6 for each byte of S taken, which is what PM_ESCAPE_JSON_ROOM
+ * counts on.  Returns how many bytes of S it took.  Kept out of line: it
+ * is rare, and the callers stay small without it. */
+static __attribute__((noinline)) size_t
+pm_json_char(char **dp, const char *s, size_t len, size_t i)
+{
+	char *d = *dp;
 	unsigned char b = (unsigned char)s[i];
+	size_t took = 1;
 	if (b == '#') {
 		/* "\u0023#[" decodes to the same text. */
-		if (pm_escape_marker_at(s, len, i))
-			PM_BUF_LIT(out, "\\u0023");
-		else
-			pm_buf_putc(out, '#');
-		return 1;
+		if (pm_escape_marker_at(s, len, i)) {
+			memcpy(d, "\\u0023", 6);
+			d += 6;
+		} else
+			*d++ = '#';
+	} else if (b < 0x80) {
+		if (pm_json_short[b][0] != '\0') {
+			memcpy(d, pm_json_short[b], 2);
+			d += 2;
+		} else
+			d = pm_json_u16(d, b);
+	} else {
+		uint32_t cp;
+		size_t n = pm_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+		if (n == 0) {
+			/* U+FFFD keeps the output UTF-8. */
+			memcpy(d, "\xef\xbf\xbd", 3);
+			d += 3;
+		} else if (pm_escape_is_unsafe(cp)) {
+			d = pm_json_u16(d, cp);   /* 6 bytes for 2 or 3 */
+			took = n;
+		} else {
+			memcpy(d, s + i, n);
+			d += n;
+			took = n;
+		}
 	}
-	if (b < 0x80) {
-		if (pm_json_short[b][0] != '\0')
-			pm_buf_put(out, pm_json_short[b], 2);
-		else
-			pm_escape_u16(out, b);
-		return 1;
-	}
-	uint32_t cp;
-	size_t n = pm_utf8_decode((const unsigned char *)s + i, len - i, &cp);
-	if (n == 0) {
-		/* U+FFFD keeps the output UTF-8. */
-		PM_BUF_LIT(out, "\xef\xbf\xbd");
-		return 1;
-	}
-	if (pm_escape_is_unsafe(cp))
-		pm_escape_u16(out, cp);
-	else
-		pm_buf_put(out, s + i, n);
-	return n;
+	*dp = d;
+	return took;
 }
 
 void
@@ -623,10 +672,11 @@ pm_escape_json(struct pm_buf *out, const char *s, size_t len)
 		len = 0;
 	}
 	/* Room for the quotes and the text as it is: all that a string with
-	 * nothing to escape needs.  After an escape, room is made again for
-	 * the rest of the text and the closing quote.  D is where the next
-	 * byte goes; OUT->LEN catches up with it around escapes and at the
-	 * end. */
+	 * nothing to escape needs.  Before an escape, room is made for it
+	 * and for the rest of the text and the closing quote, so that a long
+	 * text takes no more room than it turns out to need.  D is where the
+	 * next byte goes; OUT->LEN catches up with it around escapes and at
+	 * the end. */
 	pm_buf_reserve(out, len + 2);
 	char *d = out->data + out->len;
 	*d++ = '"';
@@ -638,13 +688,43 @@ pm_escape_json(struct pm_buf *out, const char *s, size_t len)
 		if (i == len)
 			break;
 		out->len = (size_t)(d - out->data);
-		i += pm_json_char(out, s, len, i);
-		pm_buf_reserve(out, len - i + 1);
+		pm_buf_reserve(out, 6 + (len - i));
 		d = out->data + out->len;
+		i += pm_json_char(&d, s, len, i);
 	}
 	*d++ = '"';
 	*d = '\0';
 	out->len = (size_t)(d - out->data);
+}
+
+/* The rest of pm_escape_json_to from the first byte that needs a closer
+ * look, S[I], on: out of line, so that the call for plain text, which is
+ * nearly every call, saves and restores nothing it does not use. */
+static __attribute__((noinline)) char *
+pm_json_rest(char *d, const char *s, size_t len, size_t i)
+{
+	for (;;) {
+		i += pm_json_char(&d, s, len, i);
+		size_t n = pm_json_plain(s + i, len - i, d);
+		d += n;
+		i += n;
+		if (i == len)
+			break;
+	}
+	*d++ = '"';
+	return d;
+}
+
+char *
+pm_escape_json_to(char *d, const char *s, size_t len)
+{
+	*d++ = '"';
+	/* S is not touched when LEN is 0, so it may be NULL then. */
+	size_t n = pm_json_plain(s, len, d);
+	if (n < len)
+		return pm_json_rest(d + n, s, len, n);
+	d[len] = '"';
+	return d + len + 1;
 }
 
 /*

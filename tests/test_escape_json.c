@@ -6,7 +6,8 @@
  * block boundary, and whatever room the buffer had.  Inputs are copied to
  * allocations of their exact size, so that AddressSanitizer catches a block
  * read past the end.  Also: the printf-free dates and integers of the JSON
- * renderer against printf.
+ * renderer against printf.  pm_escape_json_to, which writes into room
+ * the caller made, is held to the same reference in exactly that room.
  *
  * test_escape_json_portable.c runs all of this again against escape.c built
  * with its portable 64-bit word test instead of SSE2.
@@ -111,6 +112,17 @@ check_same(const char *in, size_t len)
 		assert_int_equal(got.data[got.len], '\0');
 		pm_buf_free(&got);
 	}
+
+	/* pm_escape_json_to in exactly the room it asks for. */
+	size_t room = PM_ESCAPE_JSON_ROOM(len);
+	char *d = malloc(room);
+	assert_non_null(d);
+	char *end = pm_escape_json_to(d, len ? s : NULL, len);
+	assert_true(end >= d && (size_t)(end - d) <= room);
+	assert_int_equal((size_t)(end - d), want.len);
+	assert_memory_equal(d, want.data, want.len);
+	free(d);
+
 	pm_buf_free(&want);
 	free(s);
 }
@@ -259,6 +271,33 @@ test_json_pinned(void **state)
 	check("a###[", 5, "\"a#\\u0023#[\"");
 }
 
+/* Texts that are escapes from end to end take the most room of all: six
+ * bytes a byte, which PM_ESCAPE_JSON_ROOM promises is the most. */
+static void
+test_json_worst_room(void **state)
+{
+	(void)state;
+	static const char *const fill[] = {
+		"\x01", "\x1f", "\x7f", "\"", "\\", "\xff", "\xc2\x85",
+		"\xe2\x80\xae", "##[", "\xf0\x9f\x98\x80",
+	};
+	char text[200];
+	for (size_t k = 0; k < NELEM(fill); k++) {
+		size_t n = strlen(fill[k]);
+		for (size_t len = 1; len <= sizeof(text); len++) {
+			for (size_t i = 0; i < len; i++)
+				text[i] = fill[k][i % n];
+			check_same(text, len);
+		}
+	}
+	char ctl[64];
+	memset(ctl, 0x01, sizeof(ctl));
+	struct pm_buf out = PM_BUF_INIT;
+	pm_escape_json(&out, ctl, sizeof(ctl));
+	assert_int_equal(out.len, PM_ESCAPE_JSON_ROOM(sizeof(ctl)));
+	pm_buf_free(&out);
+}
+
 /* pm_render_day writes what "%04lld-%02u-%02u" would, years outside
  * 0000..9999 included. */
 static void
@@ -339,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_json_two_specials),
 		cmocka_unit_test(test_json_random),
 		cmocka_unit_test(test_json_pinned),
+		cmocka_unit_test(test_json_worst_room),
 		cmocka_unit_test(test_render_day_printf),
 		cmocka_unit_test(test_json_integers),
 	};
