@@ -305,8 +305,14 @@ pm_field_child(enum pm_field parent, const char *key, size_t len)
 	for (size_t h = pm_lookup_hash((int)parent, key, len);
 	     pm_children.slot[h]; h = (h + 1) % PM_LOOKUP_SLOTS) {
 		int i = pm_children.slot[h];
-		if (pm_fields[i].parent == (int)parent && pm_children.namelen[i] == len &&
-		    memcmp(pm_fields[i].name, key, len) == 0)
+		if (pm_fields[i].parent != (int)parent || pm_children.namelen[i] != len)
+			continue;
+		/* Names are a few bytes: compared in place, not by a call. */
+		const char *name = pm_fields[i].name;
+		size_t k = 0;
+		while (k < len && name[k] == key[k])
+			k++;
+		if (k == len)
 			return (enum pm_field)i;
 	}
 	return PM_F_NONE;

@@ -1063,11 +1063,14 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 		for (size_t i = 0; def->values[i].name; i++) {
 			if (!pm_ieq(v, def->values[i].name))
 				continue;
+			/* An alias ("high") stands for the value it names
+			 * ("sev2"), found by name; most spellings are that value. */
 			const char *canon = def->values[i].canonical ?
 			                    def->values[i].canonical : def->values[i].name;
-			size_t k = 0;
-			while (strcmp(def->values[k].name, canon) != 0)
-				k++;
+			size_t k = i;
+			if (def->values[i].canonical)
+				for (k = 0; strcmp(def->values[k].name, canon) != 0; k++)
+					;
 			slot->type = PM_V_ENUM;
 			slot->u.i = (int64_t)k;
 			slot->s = canon;
@@ -1249,6 +1252,17 @@ pm_node(struct pm_parser *p, const struct pm_field_def *def, struct pm_value *sl
 	}
 }
 
+/* NAME equals KEY[0..LEN), which holds no NUL.  A few bytes compared in
+ * place: a call to strcmp() costs more than the comparison. */
+static bool
+pm_name_is(const char *name, const char *key, size_t len)
+{
+	size_t i = 0;
+	while (i < len && name[i] == key[i])
+		i++;
+	return i == len && name[i] == '\0';
+}
+
 static const struct pm_field_def *
 pm_scope_find(const struct pm_scope *scope, const char *key, size_t len,
               size_t *index)
@@ -1260,7 +1274,7 @@ pm_scope_find(const struct pm_scope *scope, const char *key, size_t len,
 	}
 	for (size_t i = 0; i < scope->ndefs; i++) {
 		const struct pm_field_def *d = &scope->defs[i];
-		if (d->name[0] == key[0] && strcmp(d->name, key) == 0) {
+		if (pm_name_is(d->name, key, len)) {
 			*index = i;
 			return d;
 		}
