@@ -59,6 +59,12 @@ struct pm_seg {
 	size_t index;
 };
 
+/* Where a known key was given: in mapping number MAP, on LINE. */
+struct pm_seen {
+	uint32_t map;
+	uint32_t line;
+};
+
 struct pm_parser {
 	yaml_parser_t yp;
 	yaml_event_t ev;
@@ -72,6 +78,15 @@ struct pm_parser {
 	struct pm_seg segs[PM_PATH_SEGS];   /* key path of the node being parsed */
 	size_t nsegs;
 	char path[PM_PATH_MAX];             /* written out by pm_path() */
+	/* Known keys given so far, for duplicates, by field: those of the
+	 * top level and sections (numbered as in the table, so a section
+	 * nested in the top level never shares a number with it) and those of
+	 * list entries (numbered within the entry; entries hold no mappings,
+	 * so one entry is read at a time).  Mappings are numbered from 1, so
+	 * nothing needs clearing between them.  x- keys, which are not in the
+	 * table, go through KEYS. */
+	struct pm_seen seen_field[PM_F_COUNT];
+	struct pm_seen seen_item[PM_F_COUNT];
 	struct pm_key_slot *keys;
 	size_t keys_cap, keys_len;
 	struct pm_value *scratch;   /* list items being collected */
@@ -1327,11 +1342,7 @@ pm_mapping(struct pm_parser *p, const struct pm_scope *scope)
 {
 	yaml_mark_t start = p->ev.start_mark;
 	uint32_t map = ++p->maps;
-	/* The line of each field's key so far, indexed like VALUES: a known
-	 * key given twice is found without hashing it.  x- keys, which are
-	 * not in the table, go through the parser's hash table instead. */
-	uint32_t seen[PM_F_COUNT];
-	memset(seen, 0, sizeof(seen));
+	struct pm_seen *seen = scope->fields ? p->seen_field : p->seen_item;
 	for (;;) {
 		if (pm_next(p) < 0)
 			return -1;
@@ -1354,10 +1365,11 @@ pm_mapping(struct pm_parser *p, const struct pm_scope *scope)
 		} else if ((def = pm_scope_find(scope, key, len, &index)) == NULL) {
 			old = pm_path_push_key(p, key, len);
 			rc = pm_unknown_key(p, scope, key, len);
-		} else if (seen[index]) {
-			return pm_duplicate_key(p, key, len, seen[index]);
+		} else if (seen[index].map == map) {
+			return pm_duplicate_key(p, key, len, seen[index].line);
 		} else {
-			seen[index] = (uint32_t)p->ev.start_mark.line + 1;
+			seen[index].map = map;
+			seen[index].line = (uint32_t)p->ev.start_mark.line + 1;
 			/* The field's own name, which outlives the event. */
 			old = pm_path_push_key(p, def->name, len);
 			rc = pm_next(p);

@@ -367,6 +367,14 @@ static const struct bad bad_inputs[] = {
 	{ "title: x\nimpact: {revenue: true, revenue: false}\n", PM_ERR_DUPLICATE_KEY,
 	  2, 25, "impact.revenue", "duplicate key" },
 	{ "title: x\nx-a: 1\nx-a: 2\n", PM_ERR_DUPLICATE_KEY, 3, 1, "x-a", "duplicate" },
+	/* Keys are remembered per mapping across the mappings nested in it:
+	 * list entries and sections in between, themselves without fault. */
+	{ "title: x\nteams: [{name: a, role: owner}, {name: b}]\nid: 1\ntitle: y\n",
+	  PM_ERR_DUPLICATE_KEY, 4, 1, "title", "(first given on line 1)" },
+	{ "title: x\nimpact: {revenue: true}\nfix: {reviewed: true}\nimpact: {}\n",
+	  PM_ERR_DUPLICATE_KEY, 4, 1, "impact", "(first given on line 2)" },
+	{ "title: x\naction_items:\n  - {title: a, owner: b}\n  - {title: c, title: d}\n",
+	  PM_ERR_DUPLICATE_KEY, 4, 16, "action_items[1].title", "(first given on line 4)" },
 	{ "title: x\nx-a: {b: 1, b: 2}\n", PM_ERR_DUPLICATE_KEY, 2, 13, "x-a.b", "duplicate" },
 	{ "title: x\nimpact:\n  users_affected: many\n", PM_ERR_TYPE, 3, 19,
 	  "impact.users_affected", "expected an integer, got \"many\"" },
