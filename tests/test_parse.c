@@ -371,6 +371,10 @@ static const struct bad bad_inputs[] = {
 	 * list entries and sections in between, themselves without fault. */
 	{ "title: x\nteams: [{name: a, role: owner}, {name: b}]\nid: 1\ntitle: y\n",
 	  PM_ERR_DUPLICATE_KEY, 4, 1, "title", "(first given on line 1)" },
+	{ "kind: hotfix\nid: 1\ntitle: x\naction_items:\n"
+	  "  - {title: a, due: 2024-01-01, type: prevent, ticket: T-1}\n"
+	  "title: y\n",
+	  PM_ERR_DUPLICATE_KEY, 6, 1, "title", "(first given on line 3)" },
 	{ "title: x\nimpact: {revenue: true}\nfix: {reviewed: true}\nimpact: {}\n",
 	  PM_ERR_DUPLICATE_KEY, 4, 1, "impact", "(first given on line 2)" },
 	{ "title: x\naction_items:\n  - {title: a, owner: b}\n  - {title: c, title: d}\n",
