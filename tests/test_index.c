@@ -6,12 +6,14 @@
  *
  * This program has its own copy of model.c so that the index can be built
  * three ways: as the machine runs it (SSE2 on x86-64), with the 64-bit word
- * step (test_index_words.c) and byte by byte (test_index_bytes.c).
+ * step (test_index_words.c) and byte by byte (test_index_bytes.c).  It also
+ * checks the table lookup of keys, which model.c keeps private.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -113,11 +115,47 @@ test_index_matches_reference(void **state)
 	pm_hotfix_free(&hf);
 }
 
+/* Every field is found under its own mapping only, in the slot its hash
+ * names (one probe), and nothing else is found. */
+static void
+test_field_lookup(void **state)
+{
+	(void)state;
+	const uint8_t *kids;
+	pm_field_children(PM_F_NONE, &kids);
+	for (int i = 1; i < PM_F_COUNT; i++) {
+		const struct pm_field_def *d = &pm_fields[i];
+		size_t len = strlen(d->name);
+		if (d->computed) {
+			assert_int_equal(pm_field_child((enum pm_field)d->parent, d->name, len),
+			                 PM_F_NONE);
+			continue;
+		}
+		assert_int_equal(pm_field_child((enum pm_field)d->parent, d->name, len), i);
+		assert_int_equal(pm_children.slot[pm_lookup_hash(d->parent, d->name, len)], i);
+		/* Not under another mapping, not with a byte more or less. */
+		int other = d->parent == PM_F_NONE ? PM_F_IMPACT : PM_F_NONE;
+		if (pm_fields[i].parent != other)
+			assert_int_equal(pm_field_child((enum pm_field)other, d->name, len),
+			                 PM_F_NONE);
+		char longer[64];
+		snprintf(longer, sizeof(longer), "%sx", d->name);
+		assert_int_equal(pm_field_child((enum pm_field)d->parent, longer, len + 1),
+		                 PM_F_NONE);
+		if (len > 1)
+			assert_int_equal(pm_field_child((enum pm_field)d->parent, d->name, len - 1),
+			                 PM_F_NONE);
+	}
+	assert_int_equal(pm_field_child(PM_F_NONE, "", 0), PM_F_NONE);
+	assert_int_equal(pm_field_child(PM_F_NONE, "derived", 7), PM_F_NONE);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_matches_reference),
+		cmocka_unit_test(test_field_lookup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
