@@ -293,4 +293,33 @@ else
 	ok $name
 fi
 
+# ---- a directory walk that fails partway ------------------------------------
+# Files before the failing subdirectory are judged in order, its error comes
+# in its place, the walk of that argument ends there, and the status is 3;
+# the next argument is judged all the same.
+name=walk-fails-partway
+mkdir -p walkfail
+cp examples/minimal.yaml walkfail/a.yaml
+cp examples/minimal.yaml walkfail/z.yaml
+deep=walkfail/deep
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 \
+	27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 \
+	51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66; do
+	deep=$deep/n
+done
+mkdir -p "$deep"
+cp examples/minimal.yaml "$deep/x.yaml"
+pm -q walkfail examples/minimal.yaml >out 2>err
+if [ "$st" -ne 3 ]; then
+	ko $name "status $st, expected 3"
+elif [ "$(cat out)" != "walkfail/a.yaml: optional (none)
+examples/minimal.yaml: optional (none)" ]; then
+	ko $name "unexpected output: $(cat out)"
+elif ! grep -q 'directories nested too deeply' err || [ "$(lines err)" -ne 1 ]; then
+	ko $name "unexpected stderr: $(cat err)"
+else
+	ok $name
+fi
+rm -rf walkfail
+
 finish
