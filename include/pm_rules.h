@@ -31,6 +31,7 @@ enum pm_op {
 	PM_OP_GT,
 	PM_OP_LE,
 	PM_OP_LT,
+	/* Made of other conditions: these come last. */
 	PM_OP_ALL,       /* every SUB holds */
 	PM_OP_ANY,       /* at least one SUB holds */
 	PM_OP_NOT        /* SUB[0] does not hold */

@@ -400,19 +400,32 @@ pm_item_text(const struct pm_value *it, size_t *len)
 static const char *
 pm_value_format(const struct pm_value *v, struct pm_arena *arena)
 {
+	if (v->type == PM_V_INT) {
+		/* Written where it stays: a few bytes before it go unused. */
+		return pm_report_decimal(pm_arena_alloc(arena, PM_DECIMAL_SIZE), v->u.i);
+	}
 	char num[PM_NUMBER_SIZE];
 	const char *t;
-	if (v->type == PM_V_INT || v->type == PM_V_NUM) {
-		t = v->type == PM_V_INT ? pm_report_decimal(num, v->u.i)
-		                        : pm_report_number(num, v->u.n);
+	if (v->type == PM_V_NUM) {
+		t = pm_report_number(num, v->u.n);
 		return pm_arena_strndup(arena, t, strlen(t));
 	}
-	/* A list: the items joined with ", ", measured, then copied. */
+	/* A list: the items joined with ", ", on the stack, as lists are
+	 * short, then copied to the arena in one piece. */
+	char buf[256];
 	size_t len = 0, n;
 	for (size_t i = 0; i < v->count; i++) {
-		pm_item_text(&v->items[i], &n);
-		len += (i ? 2 : 0) + n;
+		t = pm_item_text(&v->items[i], &n);
+		if (i && len + 2 <= sizeof(buf))
+			memcpy(buf + len, ", ", 2);
+		len += i ? 2 : 0;
+		if (len + n <= sizeof(buf))
+			memcpy(buf + len, t, n);
+		len += n;
 	}
+	if (len <= sizeof(buf))
+		return pm_arena_strndup(arena, buf, len);
+	/* A long list: joined again, where it all fits. */
 	char *out = pm_arena_alloc(arena, len + 1), *o = out;
 	for (size_t i = 0; i < v->count; i++) {
 		t = pm_item_text(&v->items[i], &n);
@@ -427,9 +440,38 @@ pm_value_format(const struct pm_value *v, struct pm_arena *arena)
 	return out;
 }
 
+/* The texts of numbers and lists one evaluation keeps. */
+#define PM_TEXTS 8
+
+/* What conditions are evaluated on: the input, the arena for texts, and
+ * the texts of numbers and lists written so far, as rules often look at
+ * the same field ("teams" at least 2, at least 3). */
+struct pm_eval {
+	const struct pm_hotfix *hf;
+	struct pm_arena *arena;
+	const struct pm_value *value[PM_TEXTS];
+	const char *text[PM_TEXTS];
+	size_t ntexts;
+};
+
+/* The text of number or list V, written once per evaluation. */
+static __attribute__((noinline)) const char *
+pm_value_written(struct pm_eval *ev, const struct pm_value *v)
+{
+	for (size_t i = 0; i < ev->ntexts; i++)
+		if (ev->value[i] == v)
+			return ev->text[i];
+	const char *t = pm_value_format(v, ev->arena);
+	if (ev->ntexts < PM_TEXTS) {
+		ev->value[ev->ntexts] = v;
+		ev->text[ev->ntexts++] = t;
+	}
+	return t;
+}
+
 /* The value as text, for comparisons and messages. */
-static const char *
-pm_value_text(const struct pm_value *v, struct pm_arena *arena)
+static inline const char *
+pm_value_text(struct pm_eval *ev, const struct pm_value *v)
 {
 	switch (v->type) {
 	case PM_V_BOOL:
@@ -441,7 +483,7 @@ pm_value_text(const struct pm_value *v, struct pm_arena *arena)
 	case PM_V_INT:
 	case PM_V_NUM:
 	case PM_V_LIST:
-		return pm_value_format(v, arena);
+		return pm_value_written(ev, v);
 	default:
 		return "";
 	}
@@ -456,6 +498,22 @@ pm_in_set(const char *s, size_t len, const char *const *set)
 	return false;
 }
 
+/* Whether the strings A and B are equal but for case: pm_text_ieq() with
+ * A measured as it goes, which saves a pass over it. */
+static inline bool
+pm_text_ieq_str(const char *a, const char *b)
+{
+	if (a == b)
+		return true;
+	for (;; a++, b++) {
+		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+		if (x != y && pm_ascii_lower(x) != pm_ascii_lower(y))
+			return false;
+		if (x == '\0')
+			return true;
+	}
+}
+
 static bool
 pm_numeric(const struct pm_value *v, double *out)
 {
@@ -467,104 +525,147 @@ pm_numeric(const struct pm_value *v, double *out)
 	}
 }
 
-static bool
-pm_leaf(const struct pm_cond *c, const struct pm_hotfix *hf,
-        struct pm_arena *arena, struct pm_match *m)
+/* Leaf C held on V: fills M, if not NULL, with what a message needs to
+ * know: TEXT, if not NULL, and COUNT, if not 0, when the comparison
+ * found them already.  Returns true, for the caller to return. */
+static __attribute__((noinline)) bool
+pm_leaf_held(struct pm_eval *ev, const struct pm_cond *c,
+             const struct pm_value *v, struct pm_match *m, const char *text,
+             int64_t count)
 {
-	const struct pm_value *v = c->fid != PM_F_NONE ? &hf->f[c->fid]
-	                         : c->field ? pm_hotfix_get(hf, c->field) : NULL;
+	if (m == NULL)
+		return true;
+	double d;
+	m->field = c->field;
+	m->value = v;
+	m->text = text ? text : pm_value_text(ev, v);
+	m->count = count ? count : pm_numeric(v, &d) ? (int64_t)d : 1;
+	return true;
+}
+
+/* Leaf C (eq, ne or in) on list V, which is present: it matches when some
+ * item is in SET, and the message names the items that are. */
+static __attribute__((noinline)) bool
+pm_leaf_list(struct pm_eval *ev, const struct pm_cond *c,
+             const struct pm_value *v, const char *const *set,
+             struct pm_match *m)
+{
+	struct pm_buf b = PM_BUF_INIT;
+	size_t hits = 0;
+	for (size_t i = 0; i < v->count; i++) {
+		const struct pm_value *it = &v->items[i];
+		if (it->s == NULL || !pm_in_set(it->s, it->len, set))
+			continue;
+		if (hits++)
+			pm_buf_puts(&b, ", ");
+		pm_buf_put(&b, it->s, it->len);
+	}
+	const char *text = hits ? pm_arena_strndup(ev->arena, b.data, b.len) : NULL;
+	pm_buf_free(&b);
+	if (c->op == PM_OP_NE ? hits != 0 : hits == 0)
+		return false;
+	return pm_leaf_held(ev, c, v, m, text, (int64_t)hits);
+}
+
+/* Leaf C (eq, ne or in) on V, which is present: V as text is one of the
+ * set, or, being a number, equals one of its numbers by value ("1" equals
+ * "1.0", for eq and for every member of an in list). */
+static __attribute__((noinline)) bool
+pm_leaf_in(struct pm_eval *ev, const struct pm_cond *c,
+           const struct pm_value *v, struct pm_match *m)
+{
+	const char *one[2] = { c->str, NULL };
+	const char *const *set = c->op == PM_OP_IN ? c->set : one;
+	if (set == NULL || set[0] == NULL)
+		return false;
+	if (v->type == PM_V_LIST)
+		return pm_leaf_list(ev, c, v, set, m);
+	const char *t = pm_value_text(ev, v);
+	bool hit = false;
+	for (size_t k = 0; !hit && set[k]; k++)
+		hit = pm_text_ieq_str(t, set[k]);
+	double dv, dc;
+	char *end;
+	for (size_t k = 0; !hit && set[k] && pm_numeric(v, &dv); k++)
+		if ((dc = strtod(set[k], &end), *end == '\0' && end != set[k]))
+			hit = dv == dc;
+	return (c->op == PM_OP_NE ? !hit : hit) && pm_leaf_held(ev, c, v, m, t, 0);
+}
+
+/* A condition on one field.  The comparisons that need more than a look
+ * at the value are out of line, so that the others need no set-up: this
+ * is inlined into the loop over a policy's rules. */
+static inline __attribute__((always_inline)) bool
+pm_leaf(struct pm_eval *ev, const struct pm_cond *c, struct pm_match *m)
+{
+	const struct pm_value *v = c->fid != PM_F_NONE ? &ev->hf->f[c->fid]
+	                         : c->field ? pm_hotfix_get(ev->hf, c->field) : NULL;
 	if (v == NULL)
 		return false;
 	bool present = v->type != PM_V_NONE && !(v->type == PM_V_LIST && v->count == 0);
-	struct pm_match tmp = { .field = c->field, .value = v };
-	bool ok = false;
-
+	double d;
 	switch (c->op) {
 	case PM_OP_PRESENT:
-		ok = present;
+		if (!present)
+			return false;
 		break;
 	case PM_OP_ABSENT:
-		ok = !present;
+		if (present)
+			return false;
 		break;
 	case PM_OP_EQ:
 	case PM_OP_NE:
 	case PM_OP_IN: {
 		if (!present)
-			break;
-		const char *one[2] = { c->str, NULL };
-		const char *const *set = c->op == PM_OP_IN ? c->set : one;
-		if (set == NULL || set[0] == NULL)
-			break;
-		if (v->type == PM_V_LIST) {
-			/* A list matches when some item does; the message names
-			 * the items that matched. */
-			struct pm_buf b = PM_BUF_INIT;
-			size_t hits = 0;
-			for (size_t i = 0; i < v->count; i++) {
-				const struct pm_value *it = &v->items[i];
-				if (it->s == NULL || !pm_in_set(it->s, it->len, set))
-					continue;
-				if (hits++)
-					pm_buf_puts(&b, ", ");
-				pm_buf_put(&b, it->s, it->len);
-			}
-			ok = c->op == PM_OP_NE ? hits == 0 : hits > 0;
-			if (ok && hits) {
-				tmp.text = pm_arena_strndup(arena, b.data, b.len);
-				tmp.count = (int64_t)hits;
-			}
-			pm_buf_free(&b);
-		} else {
-			const char *t = pm_value_text(v, arena);
-			bool hit = pm_in_set(t, strlen(t), set);
-			/* Numbers compare by value: "1" equals "1.0", for eq and
-			 * for every member of an in list. */
-			double dv, dc;
-			char *end;
-			for (size_t k = 0; !hit && set[k] && pm_numeric(v, &dv); k++)
-				if ((dc = strtod(set[k], &end), *end == '\0' && end != set[k]))
-					hit = dv == dc;
-			ok = c->op == PM_OP_NE ? !hit : hit;
-		}
-		break;
+			return false;
+		/* Most rules compare a flag or a word with one text: that is
+		 * done here, the rest out of line. */
+		if (c->op == PM_OP_IN || v->type == PM_V_INT || v->type == PM_V_NUM ||
+		    v->type == PM_V_LIST)
+			return pm_leaf_in(ev, c, v, m);
+		if (c->str == NULL)
+			return false;
+		const char *t = pm_value_text(ev, v);
+		if (pm_text_ieq_str(t, c->str) == (c->op == PM_OP_NE))
+			return false;
+		/* What pm_leaf_held() would write: a flag or a word counts
+		 * one. */
+		if (m)
+			*m = (struct pm_match){ c->field, v, t, 1 };
+		return true;
 	}
 	case PM_OP_GE:
 	case PM_OP_GT:
 	case PM_OP_LE:
-	case PM_OP_LT: {
-		double d;
+	case PM_OP_LT:
 		if (!present || !pm_numeric(v, &d))
-			break;
-		ok = c->op == PM_OP_GE ? d >= c->num :
-		     c->op == PM_OP_GT ? d > c->num :
-		     c->op == PM_OP_LE ? d <= c->num : d < c->num;
+			return false;
+		if (!(c->op == PM_OP_GE ? d >= c->num :
+		      c->op == PM_OP_GT ? d > c->num :
+		      c->op == PM_OP_LE ? d <= c->num : d < c->num))
+			return false;
 		break;
-	}
 	default:
-		break;
+		return false;
 	}
-	if (ok && m) {
-		if (tmp.text == NULL)
-			tmp.text = pm_value_text(v, arena);
-		if (tmp.count == 0) {
-			double d;
-			tmp.count = pm_numeric(v, &d) ? (int64_t)d : 1;
-		}
-		*m = tmp;
-	}
-	return ok;
+	return pm_leaf_held(ev, c, v, m, NULL, 0);
 }
 
-bool
-pm_cond_eval(const struct pm_cond *cond, const struct pm_hotfix *hf,
-             struct pm_arena *arena, struct pm_match *m)
+static inline bool pm_cond_in(struct pm_eval *ev, const struct pm_cond *cond,
+                              struct pm_match *m);
+
+/* The conditions made of others: all, any, not.  Out of line, so that a
+ * leaf, which most rules are, is evaluated without the set-up these
+ * need. */
+static __attribute__((noinline)) bool
+pm_cond_tree(struct pm_eval *ev, const struct pm_cond *cond, struct pm_match *m)
 {
 	switch (cond->op) {
 	case PM_OP_ALL: {
 		/* The first condition names the field the reason points at. */
 		struct pm_match first;
 		for (size_t i = 0; i < cond->nsub; i++)
-			if (!pm_cond_eval(&cond->sub[i], hf, arena, i == 0 ? &first : NULL))
+			if (!pm_cond_in(ev, &cond->sub[i], i == 0 ? &first : NULL))
 				return false;
 		if (m && cond->nsub)
 			*m = first;
@@ -572,13 +673,13 @@ pm_cond_eval(const struct pm_cond *cond, const struct pm_hotfix *hf,
 	}
 	case PM_OP_ANY:
 		for (size_t i = 0; i < cond->nsub; i++)
-			if (pm_cond_eval(&cond->sub[i], hf, arena, m))
+			if (pm_cond_in(ev, &cond->sub[i], m))
 				return true;
 		return false;
 	case PM_OP_NOT: {
 		/* Nothing matched, so the reason points at the field that was
 		 * looked at, with its value if it has one. */
-		if (cond->nsub == 0 || pm_cond_eval(&cond->sub[0], hf, arena, NULL))
+		if (cond->nsub == 0 || pm_cond_in(ev, &cond->sub[0], NULL))
 			return false;
 		const struct pm_cond *leaf = &cond->sub[0];
 		while ((leaf->op == PM_OP_NOT || leaf->op == PM_OP_ALL ||
@@ -586,23 +687,39 @@ pm_cond_eval(const struct pm_cond *cond, const struct pm_hotfix *hf,
 			leaf = &leaf->sub[0];
 		if (m && leaf->field) {
 			const struct pm_value *v = leaf->fid != PM_F_NONE
-			    ? &hf->f[leaf->fid] : pm_hotfix_get(hf, leaf->field);
+			    ? &ev->hf->f[leaf->fid] : pm_hotfix_get(ev->hf, leaf->field);
 			memset(m, 0, sizeof(*m));
 			m->field = leaf->field;
 			if (v && v->type != PM_V_NONE) {
 				double d;
 				m->value = v;
-				m->text = pm_value_text(v, arena);
+				m->text = pm_value_text(ev, v);
 				m->count = pm_numeric(v, &d) ? (int64_t)d : 1;
 			}
 		}
 		return true;
 	}
-	case PM_OP_NONE:
-		return false;
 	default:
-		return pm_leaf(cond, hf, arena, m);
+		return false;
 	}
+}
+
+/* A condition: the ones made of others come last among the operators;
+ * a leaf without one (PM_OP_NONE) never holds. */
+static inline __attribute__((always_inline)) bool
+pm_cond_in(struct pm_eval *ev, const struct pm_cond *cond, struct pm_match *m)
+{
+	if (cond->op >= PM_OP_ALL)
+		return pm_cond_tree(ev, cond, m);
+	return pm_leaf(ev, cond, m);
+}
+
+bool
+pm_cond_eval(const struct pm_cond *cond, const struct pm_hotfix *hf,
+             struct pm_arena *arena, struct pm_match *m)
+{
+	struct pm_eval ev = { .hf = hf, .arena = arena };
+	return pm_cond_in(&ev, cond, m);
 }
 
 /* ---- reports ------------------------------------------------------------ */
@@ -701,22 +818,25 @@ pm_fill_slot(struct pm_fill *f, enum pm_slot slot)
 	switch (slot) {
 	case PM_SLOT_VALUE:
 		f->text[slot] = m->text ? m->text : "";
+		f->len[slot] = strlen(f->text[slot]);
 		break;
 	case PM_SLOT_COUNT:
 		f->text[slot] = pm_report_decimal(f->count, m->count);
+		f->len[slot] = (size_t)(f->count + PM_DECIMAL_SIZE - 1 - f->text[slot]);
 		break;
 	case PM_SLOT_PERCENT: {
 		double n = m->value && m->value->type == PM_V_NUM ? m->value->u.n : 0;
 		char num[PM_NUMBER_SIZE];
 		strcat(strcpy(f->percent, pm_report_number(num, n * 100)), "%");
 		f->text[slot] = f->percent;
+		f->len[slot] = strlen(f->percent);
 		break;
 	}
 	default:
 		f->text[slot] = m->count != 1 ? "s" : "";
+		f->len[slot] = m->count != 1;
 		break;
 	}
-	f->len[slot] = strlen(f->text[slot]);
 }
 
 /* MSG filled in for the match M, in the arena; a message with nothing to
@@ -727,14 +847,27 @@ pm_message_fill(const struct pm_message *msg, const struct pm_match *m,
 {
 	if (msg->nslots == 0)
 		return msg->tmpl;
-	struct pm_fill f = { .m = m };
+	/* Only TEXT needs clearing: it says which slots are filled. */
+	struct pm_fill f;
+	f.m = m;
+	memset(f.text, 0, sizeof(f.text));
+	/* Written on the stack, as messages are short, then copied to the
+	 * arena in one piece. */
+	char buf[256];
 	size_t len = 0;
 	for (size_t i = 0; i < msg->n; i++) {
 		const struct pm_message_piece *pc = &msg->piece[i];
 		if (pc->slot >= 0)
 			pm_fill_slot(&f, (enum pm_slot)pc->slot);
-		len += pc->slot < 0 ? pc->len : f.len[pc->slot];
+		const char *t = pc->slot < 0 ? pc->text : f.text[pc->slot];
+		size_t n = pc->slot < 0 ? pc->len : f.len[pc->slot];
+		if (len + n <= sizeof(buf))
+			memcpy(buf + len, t, n);
+		len += n;
 	}
+	if (len <= sizeof(buf))
+		return pm_arena_strndup(arena, buf, len);
+	/* A long value: the message again, where it all fits. */
 	char *out = pm_arena_alloc(arena, len + 1), *o = out;
 	for (size_t i = 0; i < msg->n; i++) {
 		const struct pm_message_piece *pc = &msg->piece[i];
@@ -815,22 +948,22 @@ pm_report_build(struct pm_report *rep, const struct pm_hotfix *hf,
 	memset(rep, 0, sizeof(*rep));
 	rep->hf = hf;
 
-	size_t per_trigger[PM_TRIGGER_COUNT] = { 0 };
-	for (size_t i = 0; i < policy->nrules; i++)
-		if (!policy->rules[i].decisive &&
-		    (unsigned)policy->rules[i].trigger < PM_TRIGGER_COUNT)
-			per_trigger[policy->rules[i].trigger]++;
-	/* Room for every rule's reason in one piece: each trigger's, then the
-	 * decisive ones. */
-	struct pm_reason *room = pm_arena_alloc(arena,
-	    policy->nrules * sizeof(struct pm_reason));
-	for (int t = 0; t < PM_TRIGGER_COUNT; t++) {
-		rep->triggers[t].id = (enum pm_trigger)t;
-		rep->triggers[t].threshold = policy->threshold[t];
-		rep->triggers[t].reasons = room;
-		room += per_trigger[t];
-	}
-	rep->decisive = room;
+	/* The reasons in rule order, each with its trigger (PM_TRIGGER_COUNT
+	 * for a decisive one), then moved to the report's arrays: each
+	 * trigger's, then the decisive ones, in one piece as long as the
+	 * reasons found.  Few rules hold for an input, so the list is on the
+	 * stack unless the policy is long. */
+	struct pm_found {
+		struct pm_reason reason;
+		unsigned trigger;
+	} stack[64], *found = stack;
+	if (policy->nrules > sizeof(stack) / sizeof(stack[0]))
+		found = pm_arena_alloc(arena, policy->nrules * sizeof(*found));
+	size_t nfound = 0, count[PM_TRIGGER_COUNT + 1] = { 0 };
+	struct pm_eval ev;
+	ev.hf = hf;
+	ev.arena = arena;
+	ev.ntexts = 0;
 
 	for (size_t i = 0; i < policy->nrules; i++) {
 		const struct pm_rule *r = &policy->rules[i];
@@ -838,9 +971,9 @@ pm_report_build(struct pm_report *rep, const struct pm_hotfix *hf,
 		    ((unsigned)r->trigger >= PM_TRIGGER_COUNT ||
 		     policy->trigger_disabled[r->trigger])))
 			continue;
+		/* Written in full when the condition holds. */
 		struct pm_match m;
-		memset(&m, 0, sizeof(m));
-		if (!pm_cond_eval(&r->cond, hf, arena, &m))
+		if (!pm_cond_in(&ev, &r->cond, &m))
 			continue;
 		/* A policy prepared by pm_policy_prepare has every message
 		 * split; another has it split here, for this report only. */
@@ -852,22 +985,40 @@ pm_report_build(struct pm_report *rep, const struct pm_hotfix *hf,
 			int64_t p = (int64_t)r->points * m.count;
 			points = p > r->cap ? r->cap : (int)p;
 		}
-		struct pm_reason reason = {
-			.rule = r,
-			.points = r->decisive ? 0 : points,
-			.field = m.field,
-			.value = m.text,
-			.message = pm_message_fill(msg, &m, arena),
-			.pos = m.value ? m.value->pos : (struct pm_pos){ 0, 0 },
+		unsigned trigger = r->decisive ? PM_TRIGGER_COUNT : (unsigned)r->trigger;
+		found[nfound++] = (struct pm_found){
+			.reason = {
+				.rule = r,
+				.points = r->decisive ? 0 : points,
+				.field = m.field,
+				.value = m.text,
+				.message = pm_message_fill(msg, &m, arena),
+				.pos = m.value ? m.value->pos : (struct pm_pos){ 0, 0 },
+			},
+			.trigger = trigger,
 		};
-		if (r->decisive) {
-			rep->decisive[rep->ndecisive++] = reason;
-		} else if ((unsigned)r->trigger < PM_TRIGGER_COUNT) {
-			struct pm_trigger_result *tr = &rep->triggers[r->trigger];
-			tr->reasons[tr->nreasons++] = reason;
-			tr->score += points;
-		}
+		count[trigger]++;
+		if (!r->decisive)
+			rep->triggers[trigger].score += points;
 	}
+
+	struct pm_reason *room = pm_arena_alloc(arena,
+	    (nfound ? nfound : 1) * sizeof(struct pm_reason));
+	struct pm_reason *at[PM_TRIGGER_COUNT + 1];
+	for (int t = 0; t <= PM_TRIGGER_COUNT; t++) {
+		at[t] = room;
+		room += count[t];
+	}
+	for (int t = 0; t < PM_TRIGGER_COUNT; t++) {
+		rep->triggers[t].id = (enum pm_trigger)t;
+		rep->triggers[t].threshold = policy->threshold[t];
+		rep->triggers[t].reasons = at[t];
+		rep->triggers[t].nreasons = count[t];
+	}
+	rep->decisive = at[PM_TRIGGER_COUNT];
+	rep->ndecisive = count[PM_TRIGGER_COUNT];
+	for (size_t i = 0; i < nfound; i++)
+		*at[found[i].trigger]++ = found[i].reason;
 
 	for (int t = 0; t < PM_TRIGGER_COUNT; t++) {
 		struct pm_trigger_result *tr = &rep->triggers[t];

@@ -425,14 +425,17 @@ sort_lines(struct pm_buf *buf)
 	if (buf->len == 0)
 		return;
 	char *copy = pm_xstrdup(buf->data);
-	size_t n = 0;
-	char *lines[4096];
-	for (char *l = strtok(copy, "\n"); l && n < 4096; l = strtok(NULL, "\n"))
+	size_t n = 0, most = 1;
+	for (size_t i = 0; i < buf->len; i++)
+		most += buf->data[i] == '\n';
+	char **lines = pm_xmalloc(most * sizeof(*lines));
+	for (char *l = strtok(copy, "\n"); l && n < most; l = strtok(NULL, "\n"))
 		lines[n++] = l;
 	qsort(lines, n, sizeof(lines[0]), line_cmp);
 	pm_buf_clear(buf);
 	for (size_t i = 0; i < n; i++)
 		pm_buf_printf(buf, "%s\n", lines[i]);
+	free(lines);
 	free(copy);
 }
 
@@ -447,88 +450,251 @@ rng(unsigned n)
 	return (unsigned)(rng_state % n);
 }
 
-/* Random text of words that overlap the phrases below, in a block
- * scalar indented by INDENT spaces, on several lines when LINES. */
+/* Random text of 1 to WORDS words that overlap the phrases below, in a
+ * block scalar indented by INDENT spaces, on several lines when LINES;
+ * without its last line feed when LAST. */
 static void
-random_block(struct pm_buf *out, unsigned indent, bool lines)
+random_text(struct pm_buf *out, unsigned indent, bool lines, size_t words,
+            bool last)
 {
-	static const char *const words[] = {
+	static const char *const word[] = {
 		"a", "b", "ab", "ba", "aba", "bab", "abab", "A", "AB", "Ab", "x's",
-		"'s", "x", "q", "Q", "tbd", "\xc3\xa9", "-", "a-b", "b-", "'", "_",
-		"1", "a1", "to", "blame",
+		"'s", "x", "q", "Q", "tbd", "TBD", "\xc3\xa9", "\xc3\x89", "\xc3\xa9" "a",
+		"-", "a-b", "b-", "'", "_", "1", "a1", "1ab", "x1b", "2024", "to",
+		"To", "blame", "BLAME", "BAB",
 	};
 	static const char *const gaps[] = {
 		" ", " ", " ", "  ", "\t", ", ", ".", "'", "-", "(", "\n",
 	};
-	size_t n = 1 + rng(40);
+	size_t n = 1 + rng((unsigned)words);
 	pm_buf_repeat(out, ' ', indent);
 	for (size_t i = 0; i < n; i++) {
-		pm_buf_puts(out, words[rng(sizeof(words) / sizeof(words[0]))]);
+		pm_buf_puts(out, word[rng(sizeof(word) / sizeof(word[0]))]);
 		const char *gap = gaps[rng(sizeof(gaps) / sizeof(gaps[0]) - !lines)];
+		/* The last word, or another gap than a line feed. */
+		if (i + 1 == n)
+			break;
 		pm_buf_puts(out, gap);
 		if (strcmp(gap, "\n") == 0)
 			pm_buf_repeat(out, ' ', indent);
 	}
-	pm_buf_putc(out, '\n');
+	if (!last)
+		pm_buf_putc(out, '\n');
+}
+
+/* Judges the LEN bytes at YAML under POLICY, from a copy that ends where
+ * they do, so that a read past the source's end is caught. */
+static char *
+judge_exact(struct pm_hotfix *hf, struct pm_report *rep,
+            const struct pm_policy *policy, const char *yaml, size_t len)
+{
+	char *src = pm_xmalloc(len ? len : 1);
+	memcpy(src, yaml, len);
+	struct pm_error err;
+	pm_error_clear(&err);
+	pm_hotfix_init(hf);
+	if (pm_parse(hf, src, len, &err) != 0)
+		fail_msg("parse failed at %u:%u: %s\n%.*s", err.line, err.column,
+		         err.message, (int)len, yaml);
+	pm_report_build(rep, hf, policy, TODAY);
+	return src;
+}
+
+/* Phrase lists that overlap one another and themselves, start inside
+ * words or with a space, span white space, are one byte long, or differ
+ * from the text in case.  The lists of a row are searched together; their
+ * phrases that start with neither a letter, a digit nor a space start
+ * with more than two different bytes in the first and the last rows (the
+ * search goes byte by byte; in the last, each list alone has two), with
+ * two in the second, with none in the others (the search goes sixteen
+ * bytes a step, looking for digits and white space only where phrases
+ * start with them). */
+static const char *const mixed_blameful[] = {
+	"ab", "aba", "bab", "a b", "b  a", " a", "'s", "x's", "a-", "-b", "AB",
+	"q", "ab ab", "\xc3\xa9", "tbd", "b\ta", "to blame", "1", "", ",",
+	"abababab", "a b a b a", NULL,
+};
+static const char *const mixed_vague[] = {
+	"bab", "ab", "a b", "q", " a", "'s", "x", NULL,
+};
+static const char *const two_blameful[] = {
+	"ab", "aba", "bab", "a b", "b  a", " a", "'s", "x's", "AB", "q",
+	"ab ab", "\xc3\xa9", "\xc3\x89" "A", "tbd", "b\ta", "to blame", "1",
+	"2024", "abababab", "a b a b a", "a-", NULL,
+};
+static const char *const two_vague[] = {
+	"bab", "ab", "a b", "q", "'s", "x", NULL,
+};
+static const char *const letter_blameful[] = {
+	"ab", "aba", "bab", "a b", "b  a", "x's", "AB", "q", "ab ab", "tbd",
+	"b\ta", "To Blame", "abababab", "a b a b a", "a-b", "ba ", NULL,
+};
+static const char *const letter_vague[] = {
+	"bab", "ab", "a b", "Q", "x", "TBD", NULL,
+};
+static const char *const digit_blameful[] = {
+	"1", "a1", "2024", "ab", "to", "b 1", "1ab", NULL,
+};
+static const char *const digit_vague[] = { "1", "b", NULL };
+static const char *const apart_blameful[] = {
+	"'s", "-b", "ab", "bab", "a-", NULL,
+};
+static const char *const apart_vague[] = { ",", "\xc3\xa9", "q", NULL };
+
+static const struct {
+	const char *const *blameful, *const *vague;
+} scan_lists[] = {
+	{ mixed_blameful, mixed_vague },
+	{ two_blameful, two_vague },
+	{ letter_blameful, letter_vague },
+	{ digit_blameful, digit_vague },
+	{ apart_blameful, apart_vague },
+};
+
+/* Compares the notes of REP with the reference search of every value
+ * searched, for the lists BLAMEFUL and VAGUE. */
+static void
+check_scan(const struct pm_hotfix *hf, const struct pm_report *rep,
+           const char *const *blameful, const char *const *vague,
+           const char *yaml, struct pm_buf *want, struct pm_buf *got)
+{
+	static const enum pm_field text[] = {
+		PM_F_TITLE, PM_F_SUMMARY, PM_F_IMPACT_DESCRIPTION,
+		PM_F_ROOT_CAUSE_DESCRIPTION, PM_F_POSTMORTEM_WAIVED,
+	};
+	const struct pm_value *risks = &hf->f[PM_F_FIX_RISKS];
+	const struct pm_value *tl = &hf->f[PM_F_TIMELINE];
+	const struct pm_value *items = &hf->f[PM_F_ACTION_ITEMS];
+
+	pm_buf_clear(want);
+	pm_buf_clear(got);
+	for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+		if (hf->f[text[i]].type == PM_V_STR)
+			ref_notes(hf, &hf->f[text[i]], blameful, false, want);
+	for (size_t i = 0; i < risks->count; i++)
+		ref_notes(hf, &risks->items[i], blameful, false, want);
+	for (size_t i = 0; i < tl->count; i++)
+		ref_notes(hf, &tl->items[i].items[PM_EVENT_EVENT], blameful, false, want);
+	for (size_t i = 0; i < items->count; i++)
+		ref_notes(hf, &items->items[i].items[PM_ACTION_TITLE], blameful,
+		          false, want);
+	got_notes(rep, "blameful_wording", got);
+	sort_lines(want);
+	sort_lines(got);
+	if (strcmp(want->data ? want->data : "", got->data ? got->data : "") != 0)
+		fail_msg("blameful notes differ for\n%s\nwant:\n%s\ngot:\n%s",
+		         yaml, want->data, got->data);
+
+	pm_buf_clear(want);
+	pm_buf_clear(got);
+	for (size_t i = 0; i < items->count; i++)
+		ref_notes(hf, &items->items[i].items[PM_ACTION_TITLE], vague, true,
+		          want);
+	got_notes(rep, "vague_action", got);
+	sort_lines(want);
+	sort_lines(got);
+	if (strcmp(want->data ? want->data : "", got->data ? got->data : "") != 0)
+		fail_msg("vague notes differ for\n%s\nwant:\n%s\ngot:\n%s",
+		         yaml, want->data, got->data);
 }
 
 static void
 test_scan_matches_reference(void **state)
 {
 	(void)state;
-	/* Phrases that overlap one another and themselves, start inside
-	 * words or with a space, span white space, or are one byte long. */
-	static const char *const blameful[] = {
-		"ab", "aba", "bab", "a b", "b  a", " a", "'s", "x's", "a-", "-b",
-		"AB", "q", "ab ab", "\xc3\xa9", "tbd", "b\ta", "to blame", "1", "",
-		",", "abababab", "a b a b a", NULL,
-	};
-	static const char *const vague[] = {
-		"bab", "ab", "a b", "q", " a", "'s", "x", NULL,
-	};
 	struct pm_arena arena;
 	pm_arena_init(&arena);
-	struct pm_policy indexed = *pm_policy_default();
-	indexed.blameful = blameful;
-	indexed.vague = vague;
-	struct pm_policy unindexed = indexed;
-	pm_policy_prepare(&indexed, &arena);
-	const struct pm_policy *policies[] = { &indexed, &unindexed };
-
 	struct pm_buf yaml = PM_BUF_INIT, want = PM_BUF_INIT, got = PM_BUF_INIT;
-	for (int round = 0; round < 400; round++) {
+	for (size_t c = 0; c < sizeof(scan_lists) / sizeof(scan_lists[0]); c++) {
+		struct pm_policy indexed = *pm_policy_default();
+		indexed.blameful = scan_lists[c].blameful;
+		indexed.vague = scan_lists[c].vague;
+		struct pm_policy unindexed = indexed;
+		pm_policy_prepare(&indexed, &arena);
+		const struct pm_policy *policies[] = { &indexed, &unindexed };
+
+		for (int round = 0; round < 150; round++) {
+			/* Every free-text field, lists of them long enough to
+			 * be searched in more than one batch, and a value that
+			 * ends at the end of the source or just before. */
+			pm_buf_clear(&yaml);
+			pm_buf_puts(&yaml, "title: |-\n");
+			random_text(&yaml, 2, false, 12, false);
+			pm_buf_puts(&yaml, "summary: |\n");
+			random_text(&yaml, 2, true, 1 + rng(3) * 60, false);
+			pm_buf_puts(&yaml, "fix:\n  risks:\n");
+			for (unsigned i = rng(4); i > 0; i--) {
+				pm_buf_puts(&yaml, "    - |-\n");
+				random_text(&yaml, 6, false, 8, false);
+			}
+			pm_buf_puts(&yaml, "timeline:\n");
+			for (unsigned i = rng(45); i > 0; i--) {
+				pm_buf_puts(&yaml, "  - at: 2024-01-01T10:00:00Z\n    event: |-\n");
+				random_text(&yaml, 6, true, 10, false);
+			}
+			pm_buf_puts(&yaml, "action_items:\n");
+			for (unsigned i = 1 + rng(4); i > 0; i--) {
+				pm_buf_puts(&yaml, "  - title: |-\n");
+				random_text(&yaml, 6, false, 10, false);
+			}
+			/* A plain scalar, which ends before the white space
+			 * after it. */
+			static const char *const plain[] = {
+				"ab", "bab", "a", "q", "to", "tbd", "AB", "x",
+			};
+			static const char *const after[] = { "", "\n", " ", "  \n" };
+			pm_buf_puts(&yaml, "postmortem:\n  waived: tbd");
+			for (unsigned i = rng(4); i > 0; i--)
+				pm_buf_printf(&yaml, " %s", plain[rng(8)]);
+			pm_buf_puts(&yaml, after[rng(4)]);
+			for (size_t p = 0; p < 2; p++) {
+				struct pm_hotfix hf;
+				struct pm_report rep;
+				char *src = judge_exact(&hf, &rep, policies[p], yaml.data,
+				                        yaml.len);
+				check_scan(&hf, &rep, scan_lists[c].blameful,
+				           scan_lists[c].vague, yaml.data, &want, &got);
+				pm_hotfix_free(&hf);
+				free(src);
+			}
+		}
+	}
+	pm_buf_free(&yaml);
+	pm_buf_free(&want);
+	pm_buf_free(&got);
+	pm_arena_free(&arena);
+}
+
+/* Values longer than the search keeps marks for on the stack, and a list
+ * of them with more than a batch. */
+static void
+test_scan_long_values(void **state)
+{
+	(void)state;
+	struct pm_arena arena;
+	pm_arena_init(&arena);
+	struct pm_policy policy = *pm_policy_default();
+	policy.blameful = two_blameful;
+	policy.vague = two_vague;
+	pm_policy_prepare(&policy, &arena);
+	struct pm_buf yaml = PM_BUF_INIT, want = PM_BUF_INIT, got = PM_BUF_INIT;
+	for (int round = 0; round < 4; round++) {
 		pm_buf_clear(&yaml);
 		pm_buf_puts(&yaml, "title: t\nsummary: |\n");
-		random_block(&yaml, 2, true);
-		pm_buf_puts(&yaml, "action_items:\n  - title: |-\n");
-		random_block(&yaml, 6, false);
-		for (size_t p = 0; p < 2; p++) {
-			struct pm_hotfix hf;
-			struct pm_report rep;
-			judge_with(&hf, &rep, policies[p], yaml.data);
-			const struct pm_value *title =
-			    &hf.f[PM_F_ACTION_ITEMS].items[0].items[PM_ACTION_TITLE];
-
-			pm_buf_clear(&want);
-			pm_buf_clear(&got);
-			ref_notes(&hf, &hf.f[PM_F_SUMMARY], blameful, false, &want);
-			ref_notes(&hf, title, blameful, false, &want);
-			got_notes(&rep, "blameful_wording", &got);
-			sort_lines(&want);
-			sort_lines(&got);
-			if (strcmp(want.data ? want.data : "", got.data ? got.data : "") != 0)
-				fail_msg("blameful notes differ for\n%s\nwant:\n%s\ngot:\n%s",
-				         yaml.data, want.data, got.data);
-
-			pm_buf_clear(&want);
-			pm_buf_clear(&got);
-			ref_notes(&hf, title, vague, true, &want);
-			got_notes(&rep, "vague_action", &got);
-			if (strcmp(want.data ? want.data : "", got.data ? got.data : "") != 0)
-				fail_msg("vague notes differ for\n%s\nwant:\n%s\ngot:\n%s",
-				         yaml.data, want.data, got.data);
-			pm_hotfix_free(&hf);
+		random_text(&yaml, 2, true, 4000, false);
+		pm_buf_puts(&yaml, "timeline:\n");
+		for (int i = 0; i < 70; i++) {
+			pm_buf_puts(&yaml, "  - at: 2024-01-01T10:00:00Z\n    event: |-\n");
+			random_text(&yaml, 6, true, round * 100 + 5, false);
 		}
+		pm_buf_puts(&yaml, "action_items:\n  - title: |-\n");
+		random_text(&yaml, 6, false, 2000, true);
+		struct pm_hotfix hf;
+		struct pm_report rep;
+		char *src = judge_exact(&hf, &rep, &policy, yaml.data, yaml.len);
+		check_scan(&hf, &rep, two_blameful, two_vague, yaml.data, &want, &got);
+		pm_hotfix_free(&hf);
+		free(src);
 	}
 	pm_buf_free(&yaml);
 	pm_buf_free(&want);
@@ -548,6 +714,7 @@ main(void)
 		cmocka_unit_test(test_many_phrases_stay_fast),
 		cmocka_unit_test(test_prepared_index_is_shared),
 		cmocka_unit_test(test_scan_matches_reference),
+		cmocka_unit_test(test_scan_long_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -444,6 +445,136 @@ test_prepared_messages(void **state)
 	pm_arena_free(&arena);
 }
 
+/* A long policy: its reasons, in rule order within each trigger and among
+ * the decisive ones, hold what pm_cond_eval() says of each rule alone;
+ * several rules on one field, long lists and long messages included. */
+static void
+test_many_rules_in_order(void **state)
+{
+	(void)state;
+	static const char *const sets[][3] = {
+		{ "qa", "staging", NULL }, { "1.0", "x", NULL }, { "NONE", NULL, NULL },
+	};
+	static const struct pm_cond sub[] = {
+		{ .op = PM_OP_EQ, .field = "service", .str = "PAYMENTS" },
+		{ .op = PM_OP_GE, .field = "teams", .num = 2 },
+	};
+	const struct pm_cond conds[] = {
+		{ .op = PM_OP_GE, .field = "teams", .num = 2 },
+		{ .op = PM_OP_GE, .field = "teams", .num = 50 },
+		{ .op = PM_OP_PRESENT, .field = "teams" },
+		{ .op = PM_OP_EQ, .field = "service", .str = "payments" },
+		{ .op = PM_OP_NE, .field = "service", .str = "Payments" },
+		{ .op = PM_OP_IN, .field = "fix.skipped_steps", .set = sets[0] },
+		{ .op = PM_OP_IN, .field = "recurrence.previous_occurrences", .set = sets[1] },
+		{ .op = PM_OP_EQ, .field = "recurrence.previous_occurrences", .str = "1" },
+		{ .op = PM_OP_IN, .field = "severity", .set = sets[2] },
+		{ .op = PM_OP_EQ, .field = "impact.revenue", .str = "FALSE" },
+		{ .op = PM_OP_LT, .field = "impact.error_budget_used", .num = 0.5 },
+		{ .op = PM_OP_ALL, .sub = sub, .nsub = 2 },
+		{ .op = PM_OP_ANY, .sub = sub, .nsub = 2 },
+		{ .op = PM_OP_NOT, .sub = sub + 1, .nsub = 1 },
+		{ .op = PM_OP_ABSENT, .field = "summary" },
+		{ .op = PM_OP_NONE },
+	};
+	static const char *const messages[] = {
+		"plain",
+		"{count} team{s}: {value}",
+		"{percent} of it, {value}, and {value} again, {count} time{s}, "
+		"written out at length so that the message outgrows any small "
+		"buffer: {value} {value} {value} {value}",
+	};
+	enum { NRULES = 100 };
+	static struct pm_rule rules[NRULES];
+	static char ids[NRULES][8];
+	const size_t nconds = sizeof(conds) / sizeof(conds[0]);
+	for (size_t i = 0; i < NRULES; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "r%zu", i);
+		rules[i] = (struct pm_rule){
+			.id = ids[i], .trigger = (enum pm_trigger)(i % PM_TRIGGER_COUNT),
+			.decisive = i % 7 == 3, .points = (int)(i % 5) + 1,
+			.scaled = i % 3 == 0, .cap = 20, .cond = conds[i % nconds],
+			.message = messages[i % 3],
+		};
+	}
+	struct pm_policy unprepared = *pm_policy_default();
+	unprepared.rules = rules;
+	unprepared.nrules = NRULES;
+	unprepared.nmessages = 0;
+	struct pm_policy prepared = unprepared;
+	struct pm_arena arena;
+	pm_arena_init(&arena);
+	pm_policy_prepare(&prepared, &arena);
+
+	/* Forty teams: their names run past two hundred bytes. */
+	char yaml[2048] = "title: t\nservice: payments\nseverity: sev3\n"
+	                  "fix: {skipped_steps: [qa, canary]}\n"
+	                  "recurrence: {previous_occurrences: 1}\n"
+	                  "impact: {revenue: false, error_budget_used: 0.25}\nteams: [";
+	for (int i = 0; i < 40; i++)
+		snprintf(yaml + strlen(yaml), sizeof(yaml) - strlen(yaml), "%steam-%02d",
+		         i ? ", " : "", i);
+	strcat(yaml, "]\n");
+
+	/* What rule r32 (teams at least 2, the long message) says. */
+	char teams[512] = "", expect[4096];
+	for (int i = 0; i < 40; i++)
+		snprintf(teams + strlen(teams), sizeof(teams) - strlen(teams), "%steam-%02d",
+		         i ? ", " : "", i);
+	snprintf(expect, sizeof(expect),
+	         "0%% of it, %s, and %s again, 40 times, written out at length so "
+	         "that the message outgrows any small buffer: %s %s %s %s",
+	         teams, teams, teams, teams, teams, teams);
+
+	const struct pm_policy *policies[] = { &unprepared, &prepared };
+	const char *first[NRULES] = { 0 };
+	for (size_t p = 0; p < 2; p++) {
+		struct fixture fx;
+		struct pm_error err;
+		pm_error_clear(&err);
+		pm_hotfix_init(&fx.hf);
+		assert_int_equal(pm_parse(&fx.hf, yaml, strlen(yaml), &err), 0);
+		pm_report_build(&fx.rep, &fx.hf, policies[p], TODAY);
+		size_t at[PM_TRIGGER_COUNT] = { 0 }, decisive = 0;
+		for (size_t i = 0; i < NRULES; i++) {
+			struct pm_match m;
+			memset(&m, 0, sizeof(m));
+			if (!pm_cond_eval(&rules[i].cond, &fx.hf, &fx.hf.arena, &m))
+				continue;
+			const struct pm_reason *r = rules[i].decisive
+			    ? (decisive < fx.rep.ndecisive ? &fx.rep.decisive[decisive++] : NULL)
+			    : (at[rules[i].trigger] < fx.rep.triggers[rules[i].trigger].nreasons
+			       ? &fx.rep.triggers[rules[i].trigger].reasons[at[rules[i].trigger]++]
+			       : NULL);
+			if (r == NULL || r->rule != &rules[i])
+				fail_msg("rule %zu is missing or out of order", i);
+			assert_string_equal(r->field ? r->field : "-", m.field ? m.field : "-");
+			assert_string_equal(r->value ? r->value : "-", m.text ? m.text : "-");
+			int points = rules[i].points;
+			if (rules[i].scaled)
+				points = rules[i].points * m.count > rules[i].cap
+				       ? rules[i].cap : (int)(rules[i].points * m.count);
+			assert_int_equal(r->points, rules[i].decisive ? 0 : points);
+			/* The same message whether the policy was prepared. */
+			if (p == 0)
+				first[i] = pm_xstrdup(r->message);
+			else
+				assert_string_equal(r->message, first[i]);
+		}
+		for (int t = 0; t < PM_TRIGGER_COUNT; t++)
+			assert_int_equal(at[t], fx.rep.triggers[t].nreasons);
+		assert_int_equal(decisive, fx.rep.ndecisive);
+		const struct pm_reason *r32 = find_reason(&fx.rep, "r32");
+		assert_non_null(r32);
+		assert_string_equal(r32->value, teams);
+		assert_string_equal(r32->message, expect);
+		pm_hotfix_free(&fx.hf);
+	}
+	for (size_t i = 0; i < NRULES; i++)
+		free((char *)first[i]);
+	pm_arena_free(&arena);
+}
+
 int
 main(void)
 {
@@ -459,6 +590,7 @@ main(void)
 		cmocka_unit_test(test_numbers_as_printf_writes_them),
 		cmocka_unit_test(test_integers_as_printf_writes_them),
 		cmocka_unit_test(test_prepared_messages),
+		cmocka_unit_test(test_many_rules_in_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
