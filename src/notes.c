@@ -155,15 +155,15 @@ struct pm_phrase_index {
 	size_t head[PM_CHAINS][256];
 	/* For the other chains: the bytes that may follow that first byte. */
 	uint64_t second[PM_CHAINS][256][4];
-	/* For the word chain: PAIR[B0 | B1 << 8] is not 0 when a phrase may
-	 * start with the bytes B0 B1 (a byte each, not a bit: the search
-	 * reads it for most words).  Then bit F(B2) of WORD3[F(B0) << 5
+	/* For the word chain: bit B0 | B1 << 8 of PAIR is set when a phrase
+	 * may start with the bytes B0 B1 (a bit each, so that the table is
+	 * small enough to build for every run).  Then bit F(B2) of WORD3[F(B0) << 5
 	 * | F(B1)] is set when it may start with B0 B1 B2, and bit F(B3) of
 	 * NEXT3[F(B1) << 5 | F(B2)] when it may go on with B3, where F is FOLD
 	 * and bytes past the value's end count as 0.  FOLD gives each letter
 	 * (in either case) its own number, and white space and a few kinds of
 	 * other bytes one each. */
-	unsigned char pair[65536];
+	uint64_t pair[65536 / 64];
 	unsigned char fold[256];
 	uint32_t word3[32 * 32], next3[32 * 32];
 	bool digits;                  /* a phrase of the word chain starts with one */
@@ -315,6 +315,22 @@ pm_prefix(const unsigned char *s)
 	return w | 0x2020202020202020u;
 }
 
+/* The number of the lowest set bit of M, which is not 0. */
+static unsigned
+pm_ctz64(uint64_t m)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctzll(m);
+#else
+	unsigned n = 0;
+	while (!(m & 1)) {
+		m >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
 /* Sets PH's KEY, MASK, HEAD and SPACE from its LOWER text of LEN bytes.
  * What follows the first space is in the key (as far as the next space)
  * only if some of it fits: the space is not the first or last byte. */
@@ -350,10 +366,17 @@ pm_phrase_filter(struct pm_phrase_index *ix, int chain,
 		pm_phrase_next(ix, ph, len, j, bytes[j], &fold[j]);
 	if (chain == PM_CHAIN_WORD) {
 		ix->digits |= first >= '0' && first <= '9';
-		for (unsigned a = 0; a < 256; a++)
-			for (unsigned b = 0; pm_bit(bytes[0], a) && b < 256; b++)
-				if (pm_bit(bytes[1], b))
-					ix->pair[a | b << 8] = 1;
+		/* Only the set bits of each byte set: a handful of pairs. */
+		for (unsigned wa = 0; wa < 4; wa++)
+			for (uint64_t ma = bytes[0][wa]; ma; ma &= ma - 1) {
+				unsigned a = wa * 64 + pm_ctz64(ma);
+				for (unsigned wb = 0; wb < 4; wb++)
+					for (uint64_t mb = bytes[1][wb]; mb; mb &= mb - 1) {
+						unsigned b = wb * 64 + pm_ctz64(mb);
+						unsigned two = a | b << 8;
+						ix->pair[two >> 6] |= UINT64_C(1) << (two & 63);
+					}
+			}
 		for (unsigned a = 0; a < 32; a++)
 			for (unsigned b = 0; b < 32 && (fold[0] >> a) & 1; b++)
 				if ((fold[1] >> b) & 1)
@@ -1009,7 +1032,8 @@ pm_scan_marks(struct pm_scan *sc, size_t list, const struct pm_search *se,
 				const unsigned char *b = p + (unsigned)__builtin_ctzll(w);
 				uint16_t two;
 				memcpy(&two, b, sizeof(two));
-				if (ix->pair[two] && pm_word4_may(ix, b))
+				if (((ix->pair[two >> 6] >> (two & 63)) & 1) &&
+				    pm_word4_may(ix, b))
 					pm_scan_word(sc, (size_t)(b - s));
 			}
 			for (; o; o &= o - 1)
