@@ -397,6 +397,50 @@ pm_item_text(const struct pm_value *it, size_t *len)
 }
 
 /* The text of a number or a list, written in the arena. */
+/* A text built in pieces: on the stack while it fits, as messages and
+ * lists nearly always do, then in the arena; it ends in the arena in one
+ * piece either way. */
+struct pm_text {
+	struct pm_arena *arena;
+	char *p;                 /* BUF, or an arena block once BUF is outgrown */
+	size_t len, cap;
+	char buf[256];
+};
+
+static void
+pm_text_init(struct pm_text *t, struct pm_arena *arena)
+{
+	t->arena = arena;
+	t->p = t->buf;
+	t->len = 0;
+	t->cap = sizeof(t->buf);
+}
+
+static void
+pm_text_put(struct pm_text *t, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	if (t->len + n >= t->cap) {   /* room is kept for the final NUL */
+		size_t cap = 2 * (t->len + n);
+		char *p = pm_arena_alloc(t->arena, cap);
+		memcpy(p, t->p, t->len);
+		t->p = p;
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+}
+
+static const char *
+pm_text_done(struct pm_text *t)
+{
+	if (t->p == t->buf)
+		return pm_arena_strndup(t->arena, t->buf, t->len);
+	t->p[t->len] = '\0';
+	return t->p;
+}
+
 static const char *
 pm_value_format(const struct pm_value *v, struct pm_arena *arena)
 {
@@ -410,34 +454,17 @@ pm_value_format(const struct pm_value *v, struct pm_arena *arena)
 		t = pm_report_number(num, v->u.n);
 		return pm_arena_strndup(arena, t, strlen(t));
 	}
-	/* A list: the items joined with ", ", on the stack, as lists are
-	 * short, then copied to the arena in one piece. */
-	char buf[256];
-	size_t len = 0, n;
+	/* A list: the items joined with ", ". */
+	struct pm_text out;
+	pm_text_init(&out, arena);
 	for (size_t i = 0; i < v->count; i++) {
+		size_t n;
 		t = pm_item_text(&v->items[i], &n);
-		if (i && len + 2 <= sizeof(buf))
-			memcpy(buf + len, ", ", 2);
-		len += i ? 2 : 0;
-		if (len + n <= sizeof(buf))
-			memcpy(buf + len, t, n);
-		len += n;
+		if (i)
+			pm_text_put(&out, ", ", 2);
+		pm_text_put(&out, t, n);
 	}
-	if (len <= sizeof(buf))
-		return pm_arena_strndup(arena, buf, len);
-	/* A long list: joined again, where it all fits. */
-	char *out = pm_arena_alloc(arena, len + 1), *o = out;
-	for (size_t i = 0; i < v->count; i++) {
-		t = pm_item_text(&v->items[i], &n);
-		if (i) {
-			memcpy(o, ", ", 2);
-			o += 2;
-		}
-		memcpy(o, t, n);
-		o += n;
-	}
-	*o = '\0';
-	return out;
+	return pm_text_done(&out);
 }
 
 /* The texts of numbers and lists one evaluation keeps. */
@@ -851,33 +878,16 @@ pm_message_fill(const struct pm_message *msg, const struct pm_match *m,
 	struct pm_fill f;
 	f.m = m;
 	memset(f.text, 0, sizeof(f.text));
-	/* Written on the stack, as messages are short, then copied to the
-	 * arena in one piece. */
-	char buf[256];
-	size_t len = 0;
+	struct pm_text out;
+	pm_text_init(&out, arena);
 	for (size_t i = 0; i < msg->n; i++) {
 		const struct pm_message_piece *pc = &msg->piece[i];
 		if (pc->slot >= 0)
 			pm_fill_slot(&f, (enum pm_slot)pc->slot);
-		const char *t = pc->slot < 0 ? pc->text : f.text[pc->slot];
-		size_t n = pc->slot < 0 ? pc->len : f.len[pc->slot];
-		if (len + n <= sizeof(buf))
-			memcpy(buf + len, t, n);
-		len += n;
+		pm_text_put(&out, pc->slot < 0 ? pc->text : f.text[pc->slot],
+		            pc->slot < 0 ? pc->len : f.len[pc->slot]);
 	}
-	if (len <= sizeof(buf))
-		return pm_arena_strndup(arena, buf, len);
-	/* A long value: the message again, where it all fits. */
-	char *out = pm_arena_alloc(arena, len + 1), *o = out;
-	for (size_t i = 0; i < msg->n; i++) {
-		const struct pm_message_piece *pc = &msg->piece[i];
-		const char *t = pc->slot < 0 ? pc->text : f.text[pc->slot];
-		size_t n = pc->slot < 0 ? pc->len : f.len[pc->slot];
-		memcpy(o, t, n);
-		o += n;
-	}
-	*o = '\0';
-	return out;
+	return pm_text_done(&out);
 }
 
 /* ---- preparing a policy ------------------------------------------------- */

@@ -591,22 +591,23 @@ test_null_error_and_first_error_wins(void **state)
 
 /* ---- the directory walk ------------------------------------------------- */
 
-struct t_walked {
-	char paths[32][512];
-	struct stat st[32];
-	size_t n;
-};
+/* What the walk tests collect: each file the walk hands out. */
+static struct {
+	char path[512];
+	dev_t dev;
+	ino_t ino;
+} t_many[400];
+static size_t t_nmany;
 
 static void
-t_walk_collect(void *ctx, const struct pm_io_file *file)
+t_many_collect(void *ctx, const struct pm_io_file *file)
 {
-	struct t_walked *w = ctx;
-	assert_true(w->n < 32);
-	snprintf(w->paths[w->n], sizeof(w->paths[w->n]), "%s", file->path);
-	memset(&w->st[w->n], 0, sizeof(w->st[w->n]));
-	w->st[w->n].st_dev = file->dev;
-	w->st[w->n].st_ino = file->ino;
-	w->n++;
+	(void)ctx;
+	assert_true(t_nmany < sizeof(t_many) / sizeof(t_many[0]));
+	snprintf(t_many[t_nmany].path, sizeof(t_many[0].path), "%s", file->path);
+	t_many[t_nmany].dev = file->dev;
+	t_many[t_nmany].ino = file->ino;
+	t_nmany++;
 }
 
 /* Files come in the byte order of their full paths, each directory's names
@@ -634,53 +635,34 @@ test_walk_order_and_identity(void **state)
 		"Z.yaml", "a-b.yaml", "a.yaml", "a/deeper/y.yml", "a/x.yaml",
 		"a0.yaml", "b.yaml.d/z.yaml", "b.yml", "link.yaml",
 	};
-	struct t_walked w = { .n = 0 };
+	t_nmany = 0;
 	struct pm_error err;
 	pm_error_clear(&err);
-	assert_int_equal(pm_io_walk(t->path, t_walk_collect, &w, &err), 0);
-	assert_int_equal(w.n, sizeof(expected) / sizeof(expected[0]));
-	for (size_t i = 0; i < w.n; i++) {
-		assert_string_equal(w.paths[i], t_path(t, 0, expected[i]));
+	assert_int_equal(pm_io_walk(t->path, t_many_collect, NULL, &err), 0);
+	assert_int_equal(t_nmany, sizeof(expected) / sizeof(expected[0]));
+	for (size_t i = 0; i < t_nmany; i++) {
+		assert_string_equal(t_many[i].path, t_path(t, 0, expected[i]));
 		if (i > 0)
-			assert_true(strcmp(w.paths[i - 1], w.paths[i]) < 0);
+			assert_true(strcmp(t_many[i - 1].path, t_many[i].path) < 0);
 		struct stat st;
-		assert_int_equal(stat(w.paths[i], &st), 0);
-		assert_true(w.st[i].st_dev == st.st_dev);
-		assert_true(w.st[i].st_ino == st.st_ino);
+		assert_int_equal(stat(t_many[i].path, &st), 0);
+		assert_true(t_many[i].dev == st.st_dev);
+		assert_true(t_many[i].ino == st.st_ino);
 	}
 
 	/* A trailing slash on the directory is not doubled. */
 	char slashed[600];
 	snprintf(slashed, sizeof(slashed), "%s/", t->path);
-	w.n = 0;
-	assert_int_equal(pm_io_walk(slashed, t_walk_collect, &w, &err), 0);
-	assert_int_equal(w.n, sizeof(expected) / sizeof(expected[0]));
-	assert_string_equal(w.paths[0], t_path(t, 0, "Z.yaml"));
+	t_nmany = 0;
+	assert_int_equal(pm_io_walk(slashed, t_many_collect, NULL, &err), 0);
+	assert_int_equal(t_nmany, sizeof(expected) / sizeof(expected[0]));
+	assert_string_equal(t_many[0].path, t_path(t, 0, "Z.yaml"));
 
 	/* A directory that cannot be opened is an error naming it. */
-	w.n = 0;
-	assert_int_equal(pm_io_walk(t_path(t, 0, "missing"), t_walk_collect, &w, &err), -1);
-	assert_int_equal(w.n, 0);
+	t_nmany = 0;
+	assert_int_equal(pm_io_walk(t_path(t, 0, "missing"), t_many_collect, NULL, &err), -1);
+	assert_int_equal(t_nmany, 0);
 	assert_non_null(strstr(err.message, "missing: cannot open"));
-}
-
-/* What test_walk_many_names_in_passes collects. */
-static struct {
-	char path[512];
-	dev_t dev;
-	ino_t ino;
-} t_many[400];
-static size_t t_nmany;
-
-static void
-t_many_collect(void *ctx, const struct pm_io_file *file)
-{
-	(void)ctx;
-	assert_true(t_nmany < sizeof(t_many) / sizeof(t_many[0]));
-	snprintf(t_many[t_nmany].path, sizeof(t_many[0].path), "%s", file->path);
-	t_many[t_nmany].dev = file->dev;
-	t_many[t_nmany].ino = file->ino;
-	t_nmany++;
 }
 
 static int
