@@ -46,4 +46,14 @@ char *pm_arena_printf(struct pm_arena *arena, const char *fmt, ...)
 void pm_arena_reset(struct pm_arena *arena);
 void pm_arena_free(struct pm_arena *arena);
 
+/*
+ * libyaml allocates through pmcheck (src/alloc.c): freed blocks are kept per
+ * thread for the next input.  pm_alloc_yaml_release() gives the calling
+ * thread's kept blocks back (at the end of a thread, and of the program, so
+ * that leak checkers see nothing held); pm_alloc_yaml_cached() tells how many
+ * bytes it keeps (0 where libyaml is left on malloc).
+ */
+void pm_alloc_yaml_release(void);
+size_t pm_alloc_yaml_cached(void);
+
 #endif

@@ -185,3 +185,163 @@ pm_arena_free(struct pm_arena *arena)
 	}
 	arena->head = NULL;
 }
+
+/* ---- libyaml's allocations ---------------------------------------------- */
+
+/*
+ * libyaml allocates through four functions of its own, yaml_malloc,
+ * yaml_realloc, yaml_free and yaml_strdup, which it exports and calls
+ * through its procedure linkage table; defining them here makes every
+ * call of the shared library come to these.  A typical hotfix costs
+ * libyaml some 400 allocations (most of them the 16-byte starts of the
+ * strings it grows while scanning a scalar) and 40 reallocations, a fifth
+ * of the time libyaml takes with the C library's general-purpose malloc,
+ * which pays for reallocations and for blocks above its per-thread cache
+ * with bin searches and coalescing.  Here a freed block is kept on a
+ * per-thread list of its power-of-two size class and handed out again
+ * as is, and a reallocation that fits the block's usable size stays in
+ * place.
+ *
+ * Every block is an ordinary malloc block, allocated at its class size:
+ * a block may be freed by libyaml's own yaml_free and a block of libyaml's
+ * may reach ours, so a build where only some of libyaml's calls come here
+ * (a static or differently linked libyaml) stays correct; its class comes
+ * from malloc_usable_size().  Each thread keeps at most
+ * PM_YAML_CACHE_MAX bytes; pm_alloc_yaml_release() frees them.
+ *
+ * Define PM_NO_YAML_CACHE to leave libyaml on malloc (needed to link
+ * against a static libyaml, which defines the same four names).
+ */
+#if defined(__GLIBC__) && !defined(PM_NO_YAML_CACHE)
+
+#include <malloc.h>
+
+/* libyaml's prototypes (yaml_private.h, which is not installed). */
+void *yaml_malloc(size_t size);
+void *yaml_realloc(void *ptr, size_t size);
+void yaml_free(void *ptr);
+unsigned char *yaml_strdup(const unsigned char *str);
+
+#define PM_YAML_CLASS_MIN 16u          /* class 0 */
+#define PM_YAML_CLASSES 13             /* 16 B .. 64 KiB: libyaml's largest
+                                        * buffer is 48 KiB */
+#define PM_YAML_CACHE_MAX (512u * 1024u)
+
+struct pm_yaml_free {
+	struct pm_yaml_free *next;
+};
+
+static _Thread_local struct pm_yaml_free *pm_yaml_list[PM_YAML_CLASSES];
+static _Thread_local size_t pm_yaml_cached;
+
+static size_t
+pm_yaml_class_size(unsigned k)
+{
+	return (size_t)PM_YAML_CLASS_MIN << k;
+}
+
+/* The smallest class that holds SIZE bytes (PM_YAML_CLASSES if none). */
+static unsigned
+pm_yaml_class_up(size_t size)
+{
+	if (size <= PM_YAML_CLASS_MIN)
+		return 0;
+	if (size > pm_yaml_class_size(PM_YAML_CLASSES - 1))
+		return PM_YAML_CLASSES;
+	return (unsigned)(64 - __builtin_clzll((unsigned long long)size - 1)) - 4;
+}
+
+void *
+yaml_malloc(size_t size)
+{
+	unsigned k = pm_yaml_class_up(size);
+	if (k == PM_YAML_CLASSES)
+		return malloc(size);
+	struct pm_yaml_free *b = pm_yaml_list[k];
+	if (b == NULL)
+		return malloc(pm_yaml_class_size(k));
+	pm_yaml_list[k] = b->next;
+	pm_yaml_cached -= pm_yaml_class_size(k);
+	return b;
+}
+
+void
+yaml_free(void *ptr)
+{
+	if (ptr == NULL)
+		return;
+	/* The largest class the block can serve: usable sizes are not
+	 * powers of two (a 16-byte request is given 24). */
+	size_t usable = malloc_usable_size(ptr);
+	unsigned k = usable < PM_YAML_CLASS_MIN ? PM_YAML_CLASSES
+		: (unsigned)(63 - __builtin_clzll((unsigned long long)usable)) - 4;
+	if (k >= PM_YAML_CLASSES ||
+	    pm_yaml_cached + pm_yaml_class_size(k) > PM_YAML_CACHE_MAX) {
+		free(ptr);
+		return;
+	}
+	struct pm_yaml_free *b = ptr;
+	b->next = pm_yaml_list[k];
+	pm_yaml_list[k] = b;
+	pm_yaml_cached += pm_yaml_class_size(k);
+}
+
+void *
+yaml_realloc(void *ptr, size_t size)
+{
+	if (ptr == NULL)
+		return yaml_malloc(size);
+	size_t usable = malloc_usable_size(ptr);
+	if (size <= usable)
+		return ptr;
+	void *p = yaml_malloc(size);
+	if (p == NULL)
+		return NULL;
+	memcpy(p, ptr, usable);
+	yaml_free(ptr);
+	return p;
+}
+
+unsigned char *
+yaml_strdup(const unsigned char *str)
+{
+	if (str == NULL)
+		return NULL;
+	size_t n = strlen((const char *)str) + 1;
+	unsigned char *p = yaml_malloc(n);
+	return p ? memcpy(p, str, n) : NULL;
+}
+
+void
+pm_alloc_yaml_release(void)
+{
+	for (unsigned k = 0; k < PM_YAML_CLASSES; k++) {
+		while (pm_yaml_list[k]) {
+			struct pm_yaml_free *b = pm_yaml_list[k];
+			pm_yaml_list[k] = b->next;
+			free(b);
+		}
+	}
+	pm_yaml_cached = 0;
+}
+
+size_t
+pm_alloc_yaml_cached(void)
+{
+	return pm_yaml_cached;
+}
+
+#else
+
+void
+pm_alloc_yaml_release(void)
+{
+}
+
+size_t
+pm_alloc_yaml_cached(void)
+{
+	return 0;
+}
+
+#endif

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pm_alloc.h"
 #include "pm_config.h"
 #include "pm_escape.h"
 #include "pm_history.h"
@@ -637,6 +638,8 @@ pm_worker_free(struct pm_worker *w)
 {
 	pm_hotfix_free(&w->hf);
 	pm_buf_free(&w->src);
+	/* What libyaml gave back to this thread's cache (src/alloc.c). */
+	pm_alloc_yaml_release();
 }
 
 /* ---- -j: several inputs at once ----------------------------------------- */
@@ -962,6 +965,7 @@ main(int argc, char **argv)
 		free(found);
 		pm_strlist_free(&cli.history);
 		pm_strlist_free(&args);
+		pm_alloc_yaml_release();
 		return status;
 	}
 
