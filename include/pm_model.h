@@ -155,6 +155,14 @@ enum pm_field pm_field_find(const char *path);
  * *FIELDS to their enum pm_field values and returns how many there are. */
 size_t pm_field_children(enum pm_field parent, const uint8_t **fields);
 
+/* How many of the fields pm_field_children() gives for PARENT are
+ * required. */
+size_t pm_field_required(enum pm_field parent);
+
+/* The fields that have a default (an ENUM's dflt), in table order: sets
+ * *FIELDS and returns how many there are. */
+size_t pm_field_defaults(const uint8_t **fields);
+
 /* The field named KEY (LEN bytes, computed ones left out) of the top level
  * (PM_F_NONE) or of a section, or PM_F_NONE when there is none. */
 enum pm_field pm_field_child(enum pm_field parent, const char *key, size_t len);
@@ -222,6 +230,10 @@ struct pm_hotfix {
 	struct pm_wide *wide;    /* characters of more than one byte, in order */
 	size_t nwide;
 	size_t wide_cap;
+	/* The parser's room for the items of a list being read, kept from
+	 * one input to the next so that a batch allocates it once. */
+	struct pm_value *scratch;
+	size_t scratch_cap;
 	struct pm_arena arena;
 };
 

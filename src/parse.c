@@ -20,6 +20,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,8 +67,7 @@ struct pm_seen {
 };
 
 struct pm_parser {
-	yaml_parser_t yp;
-	yaml_event_t ev;
+	/* From here to YP, zeroed when a parse starts. */
 	bool have_ev;          /* ev must be deleted before the next parse */
 	struct pm_hotfix *hf;
 	struct pm_error *err;
@@ -75,9 +75,7 @@ struct pm_parser {
 	bool too_deep;         /* the read callback stopped the scanner */
 	int depth;             /* open collections, at the event level */
 	uint32_t maps;         /* mappings opened so far */
-	struct pm_seg segs[PM_PATH_SEGS];   /* key path of the node being parsed */
 	size_t nsegs;
-	char path[PM_PATH_MAX];             /* written out by pm_path() */
 	/* Known keys given so far, for duplicates, by field: those of the
 	 * top level and sections (numbered as in the table, so a section
 	 * nested in the top level never shares a number with it) and those of
@@ -89,8 +87,14 @@ struct pm_parser {
 	struct pm_seen seen_item[PM_F_COUNT];
 	struct pm_key_slot *keys;
 	size_t keys_cap, keys_len;
-	struct pm_value *scratch;   /* list items being collected */
-	size_t scratch_len, scratch_cap;
+	size_t scratch_len;    /* items in hf->scratch */
+	/* Not zeroed: libyaml sets up YP, EV is written by each pull, and
+	 * the key path is written before it is read.  Some 3 KiB that a
+	 * batch would otherwise clear for every input. */
+	yaml_parser_t yp;
+	yaml_event_t ev;
+	struct pm_seg segs[PM_PATH_SEGS];   /* key path of the node being parsed */
+	char path[PM_PATH_MAX];             /* written out by pm_path() */
 };
 
 /* ---- encoding pass ------------------------------------------------------ */
@@ -336,6 +340,27 @@ pm_parse_read(void *data, unsigned char *buffer, size_t size, size_t *size_read)
 	p->fed += n;
 	*size_read = n;
 	return 1;
+}
+
+/* Starts a parse of HF->src with libyaml; pm_parser_end() ends it. */
+static void
+pm_parser_start(struct pm_parser *p, struct pm_hotfix *hf, struct pm_error *err)
+{
+	memset(p, 0, offsetof(struct pm_parser, yp));
+	p->hf = hf;
+	p->err = err;
+	if (!yaml_parser_initialize(&p->yp))
+		pm_alloc_fail();
+	yaml_parser_set_input(&p->yp, pm_parse_read, p);
+}
+
+static void
+pm_parser_end(struct pm_parser *p)
+{
+	if (p->have_ev)
+		yaml_event_delete(&p->ev);
+	yaml_parser_delete(&p->yp);
+	free(p->keys);
 }
 
 /* Where the nesting limit was crossed: the first queued token that opens a
@@ -1114,11 +1139,12 @@ pm_scalar(struct pm_parser *p, const struct pm_field_def *def,
 static void
 pm_scratch_push(struct pm_parser *p, const struct pm_value *v)
 {
-	if (p->scratch_len == p->scratch_cap) {
-		p->scratch_cap = p->scratch_cap ? p->scratch_cap * 2 : 16;
-		p->scratch = pm_xrealloc(p->scratch, p->scratch_cap * sizeof(*v));
+	struct pm_hotfix *hf = p->hf;
+	if (p->scratch_len == hf->scratch_cap) {
+		hf->scratch_cap = hf->scratch_cap ? hf->scratch_cap * 2 : 16;
+		hf->scratch = pm_xrealloc(hf->scratch, hf->scratch_cap * sizeof(*v));
 	}
-	p->scratch[p->scratch_len++] = *v;
+	hf->scratch[p->scratch_len++] = *v;
 }
 
 /* A set of fields that one mapping fills: the top level or a section of
@@ -1129,6 +1155,7 @@ struct pm_scope {
 	size_t ndefs;
 	const uint8_t *fields;
 	int parent;              /* the section, PM_F_NONE at the top, -1: entry */
+	size_t nrequired;        /* how many of DEFS are required */
 	struct pm_value *values;
 };
 
@@ -1140,6 +1167,7 @@ pm_section_scope(struct pm_parser *p, enum pm_field section)
 		.defs = pm_fields, .parent = (int)section, .values = p->hf->f,
 	};
 	scope.ndefs = pm_field_children(section, &scope.fields);
+	scope.nrequired = pm_field_required(section);
 	return scope;
 }
 
@@ -1180,6 +1208,9 @@ pm_entry(struct pm_parser *p, const struct pm_field_def *def, struct pm_value *o
 		.defs = def->items, .ndefs = def->nitems, .parent = -1,
 		.values = out->items,
 	};
+	/* Entry fields are few, and read for every key of the entry. */
+	for (size_t k = 0; k < def->nitems; k++)
+		scope.nrequired += def->items[k].required;
 	return pm_mapping(p, &scope);
 }
 
@@ -1226,7 +1257,7 @@ pm_list(struct pm_parser *p, const struct pm_field_def *def, struct pm_value *sl
 		slot->count = p->scratch_len - base;
 		slot->items = pm_arena_alloc(&p->hf->arena, slot->count * sizeof(*slot->items));
 		if (slot->count)
-			memcpy(slot->items, p->scratch + base, slot->count * sizeof(*slot->items));
+			memcpy(slot->items, p->hf->scratch + base, slot->count * sizeof(*slot->items));
 	}
 	p->scratch_len = base;
 	return rc;
@@ -1343,6 +1374,7 @@ pm_mapping(struct pm_parser *p, const struct pm_scope *scope)
 	yaml_mark_t start = p->ev.start_mark;
 	uint32_t map = ++p->maps;
 	struct pm_seen *seen = scope->fields ? p->seen_field : p->seen_item;
+	size_t given = 0;        /* required fields given a value */
 	for (;;) {
 		if (pm_next(p) < 0)
 			return -1;
@@ -1375,11 +1407,17 @@ pm_mapping(struct pm_parser *p, const struct pm_scope *scope)
 			rc = pm_next(p);
 			if (rc == 0)
 				rc = pm_node(p, def, &scope->values[index]);
+			given += def->required &&
+			         scope->values[index].type != PM_V_NONE;
 		}
 		pm_path_pop(p, old);
 		if (rc < 0)
 			return -1;
 	}
+	/* Counted as they came, so that the scope's definitions are walked
+	 * only to name a missing one. */
+	if (given == scope->nrequired)
+		return 0;
 	for (size_t k = 0; k < scope->ndefs; k++) {
 		size_t i = pm_scope_at(scope, k);
 		const struct pm_field_def *d = &scope->defs[i];
@@ -1398,11 +1436,13 @@ pm_mapping(struct pm_parser *p, const struct pm_scope *scope)
 static void
 pm_defaults(struct pm_hotfix *hf)
 {
-	for (int i = 1; i < PM_F_COUNT; i++) {
-		const struct pm_field_def *d = &pm_fields[i];
-		struct pm_value *v = &hf->f[i];
-		if (d->dflt == NULL || v->type != PM_V_NONE)
+	const uint8_t *fields;
+	size_t n = pm_field_defaults(&fields);
+	for (size_t j = 0; j < n; j++) {
+		struct pm_value *v = &hf->f[fields[j]];
+		if (v->type != PM_V_NONE)
 			continue;
+		const struct pm_field_def *d = &pm_fields[fields[j]];
 		for (size_t k = 0; d->values[k].name; k++)
 			if (strcmp(d->values[k].name, d->dflt) == 0) {
 				v->type = PM_V_ENUM;
@@ -1458,24 +1498,13 @@ pm_parse(struct pm_hotfix *hf, const char *src, size_t len, struct pm_error *err
 		return -1;
 
 	struct pm_parser p;
-	memset(&p, 0, sizeof(p));
-	p.hf = hf;
-	p.err = err;
-	if (!yaml_parser_initialize(&p.yp)) {
-		pm_alloc_fail();
-	}
-	yaml_parser_set_input(&p.yp, pm_parse_read, &p);
-
+	pm_parser_start(&p, hf, err);
 	int rc = pm_document(&p);
 	if (rc == 0) {
 		pm_defaults(hf);
 		pm_hotfix_derive(hf);
 	}
-	if (p.have_ev)
-		yaml_event_delete(&p.ev);
-	yaml_parser_delete(&p.yp);
-	free(p.keys);
-	free(p.scratch);
+	pm_parser_end(&p);
 	return rc;
 }
 
@@ -1619,22 +1648,11 @@ pm_parse_tree(struct pm_hotfix *doc, const char *src, size_t len,
 		return -1;
 
 	struct pm_parser p;
-	memset(&p, 0, sizeof(p));
-	p.hf = doc;
-	p.err = err;
-	if (!yaml_parser_initialize(&p.yp)) {
-		pm_alloc_fail();
-	}
-	yaml_parser_set_input(&p.yp, pm_parse_read, &p);
-
+	pm_parser_start(&p, doc, err);
 	struct pm_node *node = pm_arena_alloc(&doc->arena, sizeof(*node));
 	int rc = pm_tree_document(&p, node);
 	if (rc == 0)
 		*root = node;
-	if (p.have_ev)
-		yaml_event_delete(&p.ev);
-	yaml_parser_delete(&p.yp);
-	free(p.keys);
-	free(p.scratch);
+	pm_parser_end(&p);
 	return rc;
 }

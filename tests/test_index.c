@@ -148,6 +148,35 @@ test_field_lookup(void **state)
 	}
 	assert_int_equal(pm_field_child(PM_F_NONE, "", 0), PM_F_NONE);
 	assert_int_equal(pm_field_child(PM_F_NONE, "derived", 7), PM_F_NONE);
+	/* Longer than the bytes kept in the lookup table. */
+	static const char lengthy[] = "previous_occurrences_of_this_kind";
+	assert_int_equal(pm_field_child(PM_F_RECURRENCE, lengthy, strlen(lengthy)),
+	                 PM_F_NONE);
+}
+
+/* The counts and lists kept beside the lookup agree with the table. */
+static void
+test_field_required_and_defaults(void **state)
+{
+	(void)state;
+	for (int parent = 0; parent < PM_F_COUNT; parent++) {
+		const uint8_t *kids;
+		size_t n = pm_field_children((enum pm_field)parent, &kids);
+		size_t required = 0;
+		for (size_t k = 0; k < n; k++)
+			required += pm_fields[kids[k]].required;
+		assert_int_equal(pm_field_required((enum pm_field)parent), required);
+	}
+	assert_int_equal(pm_field_required(PM_F_NONE), 1);     /* title */
+	const uint8_t *dflt;
+	size_t n = pm_field_defaults(&dflt), k = 0;
+	for (int i = 1; i < PM_F_COUNT; i++)
+		if (pm_fields[i].dflt) {
+			assert_true(k < n);
+			assert_int_equal(dflt[k++], i);
+		}
+	assert_int_equal(k, n);
+	assert_true(n >= 2);                                    /* kind, severity */
 }
 
 int
@@ -156,6 +185,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_matches_reference),
 		cmocka_unit_test(test_field_lookup),
+		cmocka_unit_test(test_field_required_and_defaults),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
