@@ -522,23 +522,35 @@ pm_status(struct pm_run *run, int status)
 		run->status = status;
 }
 
-/* Moves rendered output to stdout.  A closed pipe ends the run quietly;
- * any other failure is reported once. */
+/* Writes LEN bytes of output to stdout, or keeps them for -o, whose file
+ * is written in one go at the end so that it is never half written.  A
+ * closed pipe ends the run quietly; any other failure is reported once. */
 static void
-pm_flush_out(struct pm_run *run)
+pm_write_out(struct pm_run *run, const char *data, size_t len)
 {
-	/* With -o everything is kept and written in one go at the end, so
-	 * the file is never half written. */
-	if (run->output_failed || run->out.len == 0 || run->cli->output)
+	if (run->output_failed || len == 0)
 		return;
-	size_t n = fwrite(run->out.data, 1, run->out.len, stdout);
-	pm_buf_clear(&run->out);
+	if (run->cli->output) {
+		pm_buf_put(&run->out, data, len);
+		return;
+	}
+	size_t n = fwrite(data, 1, len, stdout);
 	if (n == 0 || ferror(stdout)) {
 		if (errno != EPIPE)
 			fprintf(stderr, "pmcheck: cannot write output: %s\n", strerror(errno));
 		run->output_failed = true;
 		pm_status(run, PM_EXIT_OUTPUT);
 	}
+}
+
+/* Moves the output gathered in run->out to stdout (not with -o). */
+static void
+pm_flush_out(struct pm_run *run)
+{
+	if (run->cli->output || run->out.len == 0)
+		return;
+	pm_write_out(run, run->out.data, run->out.len);
+	pm_buf_clear(&run->out);
 }
 
 /*
@@ -604,11 +616,13 @@ pm_commit(struct pm_run *run, const struct pm_result *res)
 	/* Markdown and text documents of several inputs are set apart by a
 	 * blank line; line-based formats (JSON Lines, gcc, github) and -q
 	 * lines need nothing. */
+	pm_flush_out(run);
 	if (run->judged++ > 0 && !run->cli->quiet &&
 	    !pm_format_line_based(run->cli->format))
-		pm_buf_putc(&run->out, '\n');
-	pm_buf_put(&run->out, res->out.data, res->out.len);
-	pm_flush_out(run);
+		pm_write_out(run, "\n", 1);
+	/* Straight from the input's own buffer: a batch's output is not
+	 * copied once more on its way to stdio. */
+	pm_write_out(run, res->out.data, res->out.len);
 }
 
 static void
