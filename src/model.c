@@ -255,6 +255,8 @@ pm_field_find(const char *path)
 #define PM_LOOKUP_SLOTS 256
 #define PM_KEY_INLINE 22
 _Static_assert(PM_F_COUNT < 256, "field numbers must fit a byte");
+_Static_assert(PM_KEY_INLINE >= 16 && PM_KEY_INLINE <= 24,
+               "pm_key_equal reads at most three words");
 struct pm_child_key {
 	uint8_t parent;
 	uint8_t len;
@@ -311,6 +313,37 @@ pm_children_build(void)
 	}
 }
 
+/* Whether the first LEN bytes of NAME (PM_KEY_INLINE of them readable)
+ * and KEY (LEN readable) are equal: a few word loads a side, not a loop
+ * whose end, different for every key, the branch predictor would miss. */
+static bool
+pm_key_equal(const char *name, const char *key, size_t len)
+{
+	if (len >= 8) {
+		uint64_t a[3], b[3];
+		memcpy(&a[0], name, 8);
+		memcpy(&b[0], key, 8);
+		memcpy(&a[1], name + len - 8, 8);
+		memcpy(&b[1], key + len - 8, 8);
+		a[2] = b[2] = 0;
+		if (len > 16) {
+			memcpy(&a[2], name + 8, 8);
+			memcpy(&b[2], key + 8, 8);
+		}
+		return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2])) == 0;
+	}
+	if (len >= 4) {
+		uint32_t a[2], b[2];
+		memcpy(&a[0], name, 4);
+		memcpy(&b[0], key, 4);
+		memcpy(&a[1], name + len - 4, 4);
+		memcpy(&b[1], key + len - 4, 4);
+		return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+	}
+	return len == 0 || ((name[0] ^ key[0]) | (name[len / 2] ^ key[len / 2]) |
+	                    (name[len - 1] ^ key[len - 1])) == 0;
+}
+
 size_t
 pm_field_children(enum pm_field parent, const uint8_t **fields)
 {
@@ -346,12 +379,9 @@ pm_field_child(enum pm_field parent, const char *key, size_t len)
 		const struct pm_child_key *k = &pm_children.key[i];
 		if (k->parent != (uint8_t)parent || k->len != len)
 			continue;
-		/* Names are a few bytes: compared in place, not by a call. */
-		size_t n = len < PM_KEY_INLINE ? len : PM_KEY_INLINE, j = 0;
-		while (j < n && k->name[j] == key[j])
-			j++;
-		if (j == n && (len == n ||
-		               memcmp(pm_fields[i].name + n, key + n, len - n) == 0))
+		size_t n = len < PM_KEY_INLINE ? len : PM_KEY_INLINE;
+		if (pm_key_equal(k->name, key, n) &&
+		    (len == n || memcmp(pm_fields[i].name + n, key + n, len - n) == 0))
 			return (enum pm_field)i;
 	}
 	return PM_F_NONE;
@@ -387,13 +417,23 @@ pm_hotfix_free(struct pm_hotfix *hf)
 	pm_hotfix_init(hf);
 }
 
+/* Room for N more line starts. */
+static void
+pm_lines_reserve(struct pm_hotfix *hf, size_t n)
+{
+	if (hf->lines_cap - hf->nlines >= n)
+		return;
+	size_t cap = hf->lines_cap ? hf->lines_cap * 2 : 256;
+	while (cap - hf->nlines < n)
+		cap *= 2;
+	hf->lines = pm_xrealloc(hf->lines, cap * sizeof(*hf->lines));
+	hf->lines_cap = cap;
+}
+
 static void
 pm_line_push(struct pm_hotfix *hf, size_t at)
 {
-	if (hf->nlines == hf->lines_cap) {
-		hf->lines_cap = hf->lines_cap ? hf->lines_cap * 2 : 256;
-		hf->lines = pm_xrealloc(hf->lines, hf->lines_cap * sizeof(*hf->lines));
-	}
+	pm_lines_reserve(hf, 1);
 	hf->lines[hf->nlines++] = (uint32_t)at;
 }
 
@@ -495,8 +535,20 @@ pm_hotfix_index(struct pm_hotfix *hf, const char *src, size_t len)
 			size_t plain = stop ? (size_t)__builtin_ctz(stop) : 16;
 			if (plain < 16)
 				lines &= (1u << plain) - 1;
-			for (; lines; lines &= lines - 1)
-				pm_line_push(hf, i + (size_t)__builtin_ctz(lines) + 1);
+			/* The first two line feeds are stored without a test
+			 * (past the last line start when there are fewer), and
+			 * only a third goes through a loop: a loop over each
+			 * block's line feeds would end, mispredicted, at a
+			 * different place in nearly every block. */
+			pm_lines_reserve(hf, 16);
+			uint32_t *at = hf->lines + hf->nlines;
+			unsigned more = lines & (lines - 1);
+			at[0] = (uint32_t)(i + 1 + (size_t)__builtin_ctz(lines | 0x10000u));
+			at[1] = (uint32_t)(i + 1 + (size_t)__builtin_ctz(more | 0x10000u));
+			hf->nlines += (size_t)(lines != 0) + (size_t)(more != 0);
+			for (more &= more - 1; more; more &= more - 1)
+				hf->lines[hf->nlines++] =
+				    (uint32_t)(i + 1 + (size_t)__builtin_ctz(more));
 			i += plain;
 			if (plain == 16)
 				continue;

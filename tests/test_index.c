@@ -145,6 +145,14 @@ test_field_lookup(void **state)
 		if (len > 1)
 			assert_int_equal(pm_field_child((enum pm_field)d->parent, d->name, len - 1),
 			                 PM_F_NONE);
+		/* Nor with any one byte changed, wherever it is. */
+		char other_key[64];
+		for (size_t j = 0; j < len; j++) {
+			memcpy(other_key, d->name, len);
+			other_key[j] ^= 0x20;
+			assert_int_not_equal(pm_field_child((enum pm_field)d->parent,
+			                                    other_key, len), i);
+		}
 	}
 	assert_int_equal(pm_field_child(PM_F_NONE, "", 0), PM_F_NONE);
 	assert_int_equal(pm_field_child(PM_F_NONE, "derived", 7), PM_F_NONE);
