@@ -1407,8 +1407,8 @@ pm_mapping(struct pm_parser *p, const struct pm_scope *scope)
 			rc = pm_next(p);
 			if (rc == 0)
 				rc = pm_node(p, def, &scope->values[index]);
-			given += def->required &&
-			         scope->values[index].type != PM_V_NONE;
+			given += (size_t)(def->required &
+			                  (scope->values[index].type != PM_V_NONE));
 		}
 		pm_path_pop(p, old);
 		if (rc < 0)

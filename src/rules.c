@@ -629,7 +629,10 @@ pm_leaf(struct pm_eval *ev, const struct pm_cond *c, struct pm_match *m)
 	                         : c->field ? pm_hotfix_get(ev->hf, c->field) : NULL;
 	if (v == NULL)
 		return false;
-	bool present = v->type != PM_V_NONE && !(v->type == PM_V_LIST && v->count == 0);
+	/* Without short cuts: one branch on the outcome, below, rather than
+	 * one per test (which of them decides is the input's business). */
+	bool present = (v->type != PM_V_NONE) &
+	               !((v->type == PM_V_LIST) & (v->count == 0));
 	double d;
 	switch (c->op) {
 	case PM_OP_PRESENT:
