@@ -599,16 +599,19 @@ pm_hotfix_index(struct pm_hotfix *hf, const char *src, size_t len)
 static size_t
 pm_wide_upto(const struct pm_hotfix *hf, size_t x, bool by_chars)
 {
-	size_t lo = 0, hi = hf->nwide;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct pm_wide *w = &hf->wide[mid];
-		if ((by_chars ? w->chars : w->end) <= x)
-			lo = mid + 1;
-		else
-			hi = mid;
+	/* A binary search whose steps are conditional moves, not branches:
+	 * which way each step goes is different for every mark. */
+	const struct pm_wide *base = hf->wide;
+	size_t n = hf->nwide;
+	if (n == 0)
+		return 0;
+	while (n > 1) {
+		size_t half = n / 2;
+		const struct pm_wide *w = &base[half];
+		base = (by_chars ? w->chars : w->end) <= x ? w : base;
+		n -= half;
 	}
-	return lo;
+	return (size_t)(base - hf->wide) + ((by_chars ? base->chars : base->end) <= x);
 }
 
 /* Characters (as libyaml counts them) before byte X.  A byte inside a wide
