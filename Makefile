@@ -44,7 +44,7 @@ YAML_LIBS     = $(shell $(PKG_CONFIG) --libs yaml-0.1)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka)
 
-PM_CPPFLAGS = -Iinclude -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+PM_CPPFLAGS = -Iinclude -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 PM_CFLAGS   = $(WARNINGS) $(SANFLAGS) -pthread $(CFLAGS) $(YAML_CFLAGS)
 PM_LDFLAGS  = $(SANFLAGS) -pthread $(LDFLAGS)
 
