@@ -276,6 +276,8 @@ static pthread_once_t pm_children_once = PTHREAD_ONCE_INIT;
 static size_t
 pm_lookup_hash(int parent, const char *key, size_t len)
 {
+	/* Every field of the table lands in a slot of its own with these
+	 * factors (a test checks), so a lookup takes one probe. */
 	return ((size_t)parent + len + (unsigned char)key[0] +
 	        (unsigned char)key[len - 1] * 23u +
 	        (unsigned char)key[len / 2] * 19u) % PM_LOOKUP_SLOTS;
@@ -293,7 +295,6 @@ pm_children_build(void)
 				pm_children.nrequired[parent] += pm_fields[i].required;
 			}
 	}
-
 	pm_children.start[PM_F_COUNT] = (uint8_t)n;
 	for (int i = 1; i < PM_F_COUNT; i++) {
 		const struct pm_field_def *d = &pm_fields[i];
@@ -313,33 +314,33 @@ pm_children_build(void)
 	}
 }
 
-/* Whether the first LEN bytes of NAME (PM_KEY_INLINE of them readable)
- * and KEY (LEN readable) are equal: a few word loads a side, not a loop
- * whose end, different for every key, the branch predictor would miss. */
+/* The difference of the first and of the last W bytes (W is 4 or 8, at
+ * most LEN) of A and B: zero when both ends are equal. */
+static inline uint64_t
+pm_ends_differ(const char *a, const char *b, size_t len, size_t w)
+{
+	uint64_t x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+	memcpy(&x0, a, w);
+	memcpy(&y0, b, w);
+	memcpy(&x1, a + len - w, w);
+	memcpy(&y1, b + len - w, w);
+	return (x0 ^ y0) | (x1 ^ y1);
+}
+
+/* Whether the LEN bytes at NAME and at KEY are equal (LEN at most 24): a
+ * few word loads a side, each within the LEN bytes, and no loop whose end,
+ * different for every key, the branch predictor would miss. */
 static bool
 pm_key_equal(const char *name, const char *key, size_t len)
 {
 	if (len >= 8) {
-		uint64_t a[3], b[3];
-		memcpy(&a[0], name, 8);
-		memcpy(&b[0], key, 8);
-		memcpy(&a[1], name + len - 8, 8);
-		memcpy(&b[1], key + len - 8, 8);
-		a[2] = b[2] = 0;
-		if (len > 16) {
-			memcpy(&a[2], name + 8, 8);
-			memcpy(&b[2], key + 8, 8);
-		}
-		return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2])) == 0;
+		uint64_t d = pm_ends_differ(name, key, len, 8);
+		if (len > 16)
+			d |= pm_ends_differ(name + 8, key + 8, 8, 8);
+		return d == 0;
 	}
-	if (len >= 4) {
-		uint32_t a[2], b[2];
-		memcpy(&a[0], name, 4);
-		memcpy(&b[0], key, 4);
-		memcpy(&a[1], name + len - 4, 4);
-		memcpy(&b[1], key + len - 4, 4);
-		return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
-	}
+	if (len >= 4)
+		return pm_ends_differ(name, key, len, 4) == 0;
 	return len == 0 || ((name[0] ^ key[0]) | (name[len / 2] ^ key[len / 2]) |
 	                    (name[len - 1] ^ key[len - 1])) == 0;
 }
