@@ -86,6 +86,10 @@ head -c 100000 /dev/zero | tr '\0' '[' >"$patho/nested.yaml"
 	awk 'BEGIN { for (i = 1; i <= 60000; i++) printf "x-k%05d: 1\n", i }'
 } >"$patho/keys.yaml"
 
+# The inputs just written (some 20 MiB) go to disk now, not while the
+# kernel's write-back would compete for the CPU with the rounds below.
+sync
+
 # ---- measuring ---------------------------------------------------------------
 
 # measure ARGS...: runs bench/measure and keeps its output lines in M1, M2...
