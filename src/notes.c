@@ -776,9 +776,12 @@ pm_scan_chain(struct pm_scan *sc, int chain, size_t i)
 static inline bool
 pm_word4_may(const struct pm_phrase_index *ix, const unsigned char *b)
 {
+	/* Both tables read, without a branch between: whether a word passes
+	 * either is nothing a branch predictor can learn, and the loads cost
+	 * less than its mistakes. */
 	const unsigned char *f = ix->fold;
-	return ((ix->word3[(size_t)f[b[0]] << 5 | f[b[1]]] >> f[b[2]]) & 1) &&
-	       ((ix->next3[(size_t)f[b[1]] << 5 | f[b[2]]] >> f[b[3]]) & 1);
+	return (ix->word3[(size_t)f[b[0]] << 5 | f[b[1]]] >> f[b[2]]) &
+	       (ix->next3[(size_t)f[b[1]] << 5 | f[b[2]]] >> f[b[3]]) & 1;
 }
 
 /* Tries the phrases of the word chain at I, where a letter or digit
@@ -1032,16 +1035,10 @@ pm_scan_marks(struct pm_scan *sc, size_t list, const struct pm_search *se,
 				const unsigned char *b = p + (unsigned)__builtin_ctzll(w);
 				uint16_t two;
 				memcpy(&two, b, sizeof(two));
-				/* The three tables are all read, with one branch
-				 * at the end: whether a word passes each of them
-				 * is nothing a branch predictor can learn, and
-				 * the loads cost less than its mistakes. */
-				const unsigned char *f = ix->fold;
-				unsigned may =
-				    (unsigned)(ix->pair[two >> 6] >> (two & 63)) &
-				    (ix->word3[(size_t)f[b[0]] << 5 | f[b[1]]] >> f[b[2]]) &
-				    (ix->next3[(size_t)f[b[1]] << 5 | f[b[2]]] >> f[b[3]]);
-				if (may & 1)
+				/* The pair table and the other two, again with
+				 * one branch at the end (see pm_word4_may). */
+				if ((unsigned)(ix->pair[two >> 6] >> (two & 63)) &
+				    pm_word4_may(ix, b))
 					pm_scan_word(sc, (size_t)(b - s));
 			}
 			for (; o; o &= o - 1)
